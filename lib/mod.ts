@@ -1,0 +1,34 @@
+/**
+ * losslab: should a custom loss return one number for the batch, or an array of per-sample
+ * losses? Keras-faithful per-sample losses and reductions, weighting, a training loop that honours
+ * per-sample weights, per-sample analysis, sequence and graph losses, and charts that render in
+ * every Jupyter front end. Built on `@tensorflow/tfjs`.
+ *
+ * @example
+ * ```ts
+ * import { setupBackend } from "./mod.ts";
+ * await setupBackend({ backend: "cpu", seed: 0 });
+ * ```
+ *
+ * @module
+ */
+
+// --- set-up -------------------------------------------------------------------------------
+export { seededRandom, setupBackend } from "./backend.ts";
+export type { BackendInfo, BackendName, SetupOptions } from "./backend.ts";
+
+// --- charts: core ---------------------------------------------------------------------------
+export { Chart, compileSpec, renderSVG, VEGA_LITE_MIME, VEGA_LITE_SCHEMA } from "./chart.ts";
+export type { ChartOptions, MimeBundle, VegaLiteSpec } from "./chart.ts";
+
+// --- data sets ------------------------------------------------------------------------------
+
+// --- losses, reductions, weighting (issue 3) -------------------------------------------------
+
+// --- chart family (issue 4) -----------------------------------------------------------------
+
+// --- training, tracking, analysis (issue 5) -------------------------------------------------
+
+// --- structured data: sequences and graphs (issue 6) ----------------------------------------
+
+// --- exercise checkers (notebooks) ------------------------------------------------------------
