@@ -84,7 +84,7 @@ ensure_jupyter() {
 ensure_kernelspec() {
   local dir="$root/.jupyter/kernels/deno"
   local spec
-  spec=$(printf '{\n  "argv": ["%s", "jupyter", "--kernel", "--conn", "{connection_file}"],\n  "display_name": "Deno",\n  "language": "typescript",\n  "env": {"NO_COLOR": "1"}\n}\n' "$deno_bin")
+  spec=$(printf '{\n  "argv": ["%s", "jupyter", "--quiet", "--kernel", "--conn", "{connection_file}"],\n  "display_name": "Deno",\n  "language": "typescript",\n  "env": {"NO_COLOR": "1"}\n}\n' "$deno_bin")
   if [ -f "$dir/kernel.json" ] && [ "$(cat "$dir/kernel.json")" = "$spec" ]; then
     return
   fi

@@ -1,0 +1,141 @@
+/**
+ * The notebooks, run the way learners run them: through the real Deno kernel, by the main job's own
+ * executor (tools/run_notebooks.py), every cell twice in one kernel. Needs Jupyter (./losslab test
+ * installs it).
+ *
+ * @module
+ */
+import { assert } from "./assert.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const VEGA_LITE = "application/vnd.vegalite.v5+json";
+const SVG = "image/svg+xml";
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  execution_count?: number | null;
+}
+interface Cell {
+  cell_type: string;
+  id?: string;
+  source: string | string[];
+  outputs?: Output[];
+  execution_count?: number | null;
+}
+interface Notebook {
+  nbformat: number;
+  nbformat_minor: number;
+  metadata: { kernelspec?: { name?: string; language?: string } };
+  cells: Cell[];
+}
+interface PassOutput {
+  output_type: string;
+  mime?: string[];
+  error?: string;
+}
+interface Summary {
+  notebook: string;
+  failure: string | null;
+  passes: { index: number; outputs: PassOutput[] }[][];
+}
+
+function notebookPaths(dir: string): string[] {
+  return [...Deno.readDirSync(`${ROOT}${dir}`)]
+    .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
+    .map((e) => `${dir}/${e.name}`)
+    .sort();
+}
+
+const NOTEBOOKS = notebookPaths("notebooks");
+
+function read(path: string): Notebook {
+  return JSON.parse(Deno.readTextFileSync(`${ROOT}${path}`));
+}
+
+Deno.test("notebooks are committed clean, with cell ids and the Deno kernelspec", () => {
+  assert.ok(NOTEBOOKS.length > 0, "no notebooks in notebooks/");
+  for (const path of NOTEBOOKS) {
+    const nb = read(path);
+    assert.equal(nb.nbformat, 4, `${path}: nbformat ${nb.nbformat}`);
+    assert.ok(
+      nb.nbformat_minor >= 5,
+      `${path}: nbformat_minor ${nb.nbformat_minor}, cell ids need 4.5`,
+    );
+    assert.equal(nb.metadata.kernelspec?.name, "deno", `${path}: kernelspec is not "deno"`);
+    assert.equal(nb.metadata.kernelspec?.language, "typescript", `${path}: kernel language`);
+    const ids = new Set<string>();
+    nb.cells.forEach((cell, i) => {
+      assert.ok(
+        cell.id && /^[a-zA-Z0-9-_]{1,64}$/.test(cell.id),
+        `${path} cell ${i + 1}: missing or bad id`,
+      );
+      assert.ok(!ids.has(cell.id!), `${path} cell ${i + 1}: duplicate id ${cell.id}`);
+      ids.add(cell.id!);
+      if (cell.cell_type === "code") {
+        assert.deepEqual(cell.outputs ?? [], [], `${path} cell ${i + 1} is committed with outputs`);
+        assert.equal(
+          cell.execution_count ?? null,
+          null,
+          `${path} cell ${i + 1} has an execution count`,
+        );
+      }
+    });
+  }
+});
+
+Deno.test("every notebook runs top to bottom twice through the Deno kernel, charts complete", async (t) => {
+  const out = await Deno.makeTempDir({ prefix: "losslab-notebooks-" });
+  try {
+    const { code, stdout, stderr } = await new Deno.Command("/usr/bin/python3", {
+      args: [`${ROOT}tools/run_notebooks.py`, "--twice", "--no-html", "--out", out],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const log = new TextDecoder().decode(stdout);
+    console.log(log.trimEnd());
+    const summaries: Summary[] = JSON.parse(Deno.readTextFileSync(`${out}/summary.json`));
+    assert.equal(summaries.length, NOTEBOOKS.length, "the executor skipped notebooks");
+
+    for (const summary of summaries) {
+      await t.step(summary.notebook, () => {
+        assert.equal(summary.failure, null, summary.failure ?? "");
+        assert.equal(summary.passes.length, 2, `${summary.notebook}: expected two passes`);
+        for (const [p, pass] of summary.passes.entries()) {
+          for (const cell of pass) {
+            for (const o of cell.outputs) {
+              const where = `${summary.notebook} pass ${p + 1} cell ${cell.index + 1}`;
+              assert.notEqual(o.output_type, "error", `${where}: ${o.error}`);
+              const mime = o.mime ?? [];
+              if (mime.includes(VEGA_LITE) || mime.includes(SVG)) {
+                assert.ok(
+                  mime.includes(VEGA_LITE),
+                  `${where}: chart without the Vega-Lite MIME type`,
+                );
+                assert.ok(mime.includes(SVG), `${where}: chart without the SVG MIME type`);
+                assert.ok(!mime.includes("text/html"), `${where}: chart carries text/html`);
+              }
+            }
+          }
+        }
+        // A rerun shows what the first run showed: the same outputs, cell by cell.
+        const shape = (pass: Summary["passes"][number]) =>
+          pass.map((c) => c.outputs.map((o) => `${o.output_type}:${(o.mime ?? []).join("+")}`));
+        assert.deepEqual(
+          shape(summary.passes[1]),
+          shape(summary.passes[0]),
+          `${summary.notebook}: rerun differs`,
+        );
+      });
+    }
+    assert.equal(
+      code,
+      0,
+      `executor exited with ${code}\n${log}\n${new TextDecoder().decode(stderr)}`,
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

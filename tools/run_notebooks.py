@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""The main job: execute every notebook through the real Deno kernel and render it into build/.
+
+Usage: run_notebooks.py [NOTEBOOK ...] [--out DIR] [--timeout SECONDS] [--twice] [--no-html]
+
+For each notebook (default: notebooks/*.ipynb, in name order) this starts the project's Deno kernel
+(the kernelspec "deno" under .jupyter/, found through JUPYTER_PATH), runs the cells in order, and
+writes DIR/NAME.ipynb (executed) and DIR/NAME.html (standalone). It prints one line per notebook and a
+total, writes DIR/index.html and DIR/summary.json, and exits non-zero when any cell fails, naming the
+notebook, the cell, the first lines of its source and the error.
+
+--twice runs all cells a second time in the same kernel (what a learner's "Run All" again does) and
+records both passes in summary.json.
+"""
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ["JUPYTER_PATH"] = str(ROOT / ".jupyter") + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+os.environ["NO_COLOR"] = "1"
+
+try:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    from nbconvert import HTMLExporter
+except ImportError as error:  # pragma: no cover - depends on the machine
+    sys.exit(
+        f"run_notebooks: {error}. Install Jupyter's nbclient and nbconvert "
+        "(Debian: apt-get install python3-nbclient jupyter-nbconvert), or run ./losslab notebooks."
+    )
+
+VEGA_LITE = "application/vnd.vegalite.v5+json"
+SVG = "image/svg+xml"
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def outputs_of(nb):
+    """(cell index, output) for every output of every code cell."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                yield index, output
+
+
+def count_charts(nb):
+    return sum(1 for _, o in outputs_of(nb) if VEGA_LITE in o.get("data", {}) or SVG in o.get("data", {}))
+
+
+def snapshot(nb):
+    """What each code cell produced, for comparing passes: output types and MIME types."""
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        outs = []
+        for o in cell.get("outputs", []):
+            entry = {"output_type": o.output_type}
+            if "data" in o:
+                entry["mime"] = sorted(o["data"].keys())
+            if o.output_type == "error":
+                entry["error"] = f"{o.get('ename')}: {o.get('evalue')}"
+            if o.output_type == "stream":
+                entry["name"] = o.get("name")
+                entry["text"] = o.get("text", "")[-2000:]
+            if "data" in o and "text/plain" in o["data"]:
+                entry["text"] = str(o["data"]["text/plain"])[-2000:]
+            outs.append(entry)
+        cells.append({"index": index, "outputs": outs})
+    return cells
+
+
+def describe_failure(path, nb, index, error):
+    cell = nb.cells[index]
+    source = cell.source.splitlines()
+    code_number = sum(1 for c in nb.cells[: index + 1] if c.cell_type == "code")
+    lines = [f"FAILED {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
+             f"cell {index + 1} (code cell {code_number})"]
+    lines += ["    | " + line for line in source[:4]]
+    if len(source) > 4:
+        lines.append("    | ...")
+    message = None
+    for o in cell.get("outputs", []):
+        if o.output_type == "error":
+            message = f"{o.get('ename')}: {o.get('evalue')}"
+            trace = [ANSI.sub("", t) for t in o.get("traceback", [])]
+            extra = [t for t in "\n".join(trace).splitlines() if t.strip()][:6]
+            message += "".join("\n    " + t for t in extra if t not in message)
+    if message is None:
+        message = ANSI.sub("", str(error)).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+    lines.append("  " + message)
+    return "\n".join(lines)
+
+
+def run_notebook(path, out_dir, timeout, twice, html_out):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="deno",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    passes = []
+    failure = None
+    started = time.monotonic()
+    with client.setup_kernel():
+        for _ in range(2 if twice else 1):
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                try:
+                    client.execute_cell(cell, index)
+                except (CellExecutionError, CellTimeoutError, RuntimeError) as error:
+                    failure = describe_failure(path, nb, index, error)
+                    break
+            passes.append(snapshot(nb))
+            if failure:
+                break
+    seconds = time.monotonic() - started
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out_dir / path.name)
+    if html_out:
+        body, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+        (out_dir / path.with_suffix(".html").name).write_text(body, encoding="utf-8")
+    title = next(
+        (line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
+         for line in c.source.splitlines() if line.startswith("# ")),
+        path.stem,
+    )
+    return {
+        "notebook": path.name,
+        "title": title,
+        "cells": len(nb.cells),
+        "code_cells": sum(1 for c in nb.cells if c.cell_type == "code"),
+        "charts": count_charts(nb),
+        "seconds": round(seconds, 2),
+        "failure": failure,
+        "passes": passes,
+    }
+
+
+def write_index(out_dir, results):
+    rows = "\n".join(
+        f'<tr><td><a href="{html.escape(Path(r["notebook"]).with_suffix(".html").name)}">'
+        f'{html.escape(r["notebook"])}</a></td><td>{html.escape(r["title"])}</td>'
+        f'<td>{r["cells"]}</td><td>{r["charts"]}</td><td>{r["seconds"]:.1f} s</td>'
+        f'<td>{"failed" if r["failure"] else "ok"}</td></tr>'
+        for r in results
+    )
+    (out_dir / "index.html").write_text(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>losslab notebooks</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.3em .8em;"
+        "text-align:left}</style></head><body>\n<h1>losslab notebooks</h1>\n"
+        "<p>Should a custom loss return one number for the batch, or an array of per-sample losses? "
+        "Each notebook below was executed top to bottom by the Deno kernel.</p>\n"
+        "<table><tr><th>notebook</th><th>title</th><th>cells</th><th>charts</th><th>run time</th>"
+        f"<th>status</th></tr>\n{rows}\n</table>\n</body></html>\n",
+        encoding="utf-8",
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "build")
+    parser.add_argument("--timeout", type=int, default=180, help="seconds allowed per cell")
+    parser.add_argument("--twice", action="store_true", help="run all cells twice in one kernel")
+    parser.add_argument("--no-html", dest="html", action="store_false")
+    args = parser.parse_args()
+
+    paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if not paths:
+        sys.exit("run_notebooks: no notebooks found in notebooks/")
+    for p in paths:
+        if not p.is_file():
+            sys.exit(f"run_notebooks: {p} does not exist")
+
+    results = []
+    total_started = time.monotonic()
+    for number, path in enumerate(paths, 1):
+        result = run_notebook(path, args.out, args.timeout, args.twice, args.html)
+        results.append(result)
+        status = "FAILED" if result["failure"] else "ok"
+        print(
+            f"[{number}/{len(paths)}] {path.name:<40} {result['cells']:>3} cells {result['charts']:>3} charts "
+            f"{result['seconds']:>6.1f} s  {status}",
+            flush=True,
+        )
+        if result["failure"]:
+            print(result["failure"], flush=True)
+    total = time.monotonic() - total_started
+    failed = [r for r in results if r["failure"]]
+    if args.html:
+        write_index(args.out, results)
+    (args.out / "summary.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(
+        f"total: {len(results)} notebooks, {sum(r['charts'] for r in results)} charts, {total:.1f} s, "
+        f"{len(failed)} failed; output in {args.out}",
+        flush=True,
+    )
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
