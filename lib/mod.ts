@@ -32,3 +32,6 @@ export type { ChartOptions, MimeBundle, VegaLiteSpec } from "./chart.ts";
 // --- structured data: sequences and graphs (issue 6) ----------------------------------------
 
 // --- exercise checkers (notebooks) ------------------------------------------------------------
+export { CheckResult } from "./exercise.ts";
+export type { Exercise, ExerciseSet } from "./exercise.ts";
+export { checkExercise, EXERCISES } from "./exercises.ts";

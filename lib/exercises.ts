@@ -1,0 +1,41 @@
+/**
+ * Every notebook exercise, and the one function notebooks call to check an answer.
+ *
+ * @module
+ */
+import { checkAnswer, type CheckResult, type ExerciseSet } from "./exercise.ts";
+import { EXERCISES_00 } from "./exercises_00.ts";
+import { EXERCISES_01 } from "./exercises_01.ts";
+import { EXERCISES_02 } from "./exercises_02.ts";
+import { EXERCISES_03 } from "./exercises_03.ts";
+import { EXERCISES_04 } from "./exercises_04.ts";
+import { EXERCISES_05 } from "./exercises_05.ts";
+import { EXERCISES_06 } from "./exercises_06.ts";
+
+/** All exercises of the series, by id (`"NN.k"`). */
+export const EXERCISES: ExerciseSet = {
+  ...EXERCISES_00,
+  ...EXERCISES_01,
+  ...EXERCISES_02,
+  ...EXERCISES_03,
+  ...EXERCISES_04,
+  ...EXERCISES_05,
+  ...EXERCISES_06,
+};
+
+/**
+ * Checks a notebook exercise's answer: "correct", or a hint that does not give the answer away.
+ * In a notebook: `await Deno.jupyter.display(await checkExercise("01.1", myAnswer))`.
+ *
+ * @example
+ * ```ts
+ * import { checkExercise, EXERCISES } from "./exercises.ts";
+ * for (const id of Object.keys(EXERCISES)) {
+ *   const verdict = await checkExercise(id, undefined);
+ *   if (verdict.ok) throw new Error(`${id} accepted no answer`);
+ * }
+ * ```
+ */
+export function checkExercise(id: string, answer: unknown): Promise<CheckResult> {
+  return checkAnswer(EXERCISES, id, answer);
+}
