@@ -24,6 +24,9 @@ export type { ChartOptions, MimeBundle, VegaLiteSpec } from "./chart.ts";
 // --- data sets ------------------------------------------------------------------------------
 
 // --- losses, reductions, weighting (issue 3) -------------------------------------------------
+export { reduceLoss, REDUCTIONS } from "./reduce.ts";
+export type { ReduceOptions, Reduction, SampleWeight } from "./reduce.ts";
+export type { NestedNumbers, Tensor, Tensor1D, TensorInput } from "./tensor_input.ts";
 
 // --- chart family (issue 4) -----------------------------------------------------------------
 
