@@ -27,6 +27,16 @@ export type { ChartOptions, MimeBundle, VegaLiteSpec } from "./chart.ts";
 export { reduceLoss, REDUCTIONS } from "./reduce.ts";
 export type { ReduceOptions, Reduction, SampleWeight } from "./reduce.ts";
 export type { NestedNumbers, Tensor, Tensor1D, TensorInput } from "./tensor_input.ts";
+export {
+  EPSILON,
+  huber,
+  logCosh,
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  meanSquaredError,
+  meanSquaredLogarithmicError,
+} from "./regression_losses.ts";
+export type { HuberOptions } from "./regression_losses.ts";
 
 // --- chart family (issue 4) -----------------------------------------------------------------
 

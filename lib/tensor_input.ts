@@ -198,3 +198,55 @@ export function assertClassLabels(
     }
   }
 }
+
+/**
+ * Checks a loss's `yTrue`/`yPred` pair before any tensor is made and returns the shape both will
+ * have. Shapes must match, except that (as Keras's `squeeze_or_expand_to_same_rank` does) a
+ * `[batch]` `yTrue` is accepted for a `[batch, 1]` `yPred`, and vice versa. Rank 0 and empty
+ * batches are RangeErrors.
+ */
+export function checkLossPair(fn: string, yTrue: TensorInput, yPred: TensorInput): number[] {
+  const ts = shapeOf(yTrue, fn, "yTrue");
+  const ps = shapeOf(yPred, fn, "yPred");
+  assertNonEmptyBatch(fn, "yPred", ps);
+  const trailingOne = (a: number[], b: number[]) =>
+    a.length === b.length + 1 && a[a.length - 1] === 1 && b.every((d, i) => a[i] === d);
+  if (trailingOne(ps, ts)) return ps;
+  if (trailingOne(ts, ps)) return ps;
+  assertSameShape(fn, "yTrue", ts, "yPred", ps);
+  return ps;
+}
+
+/** Converts a checked `yTrue`/`yPred` pair to float32 tensors of `shape`. Call inside `tf.tidy`. */
+export function lossTensors(
+  fn: string,
+  yTrue: TensorInput,
+  yPred: TensorInput,
+  shape: readonly number[],
+): [tf.Tensor, tf.Tensor] {
+  const t = toTensor(yTrue, fn, "yTrue");
+  const p = toTensor(yPred, fn, "yPred");
+  return [sameShape(t, shape), sameShape(p, shape)];
+}
+
+function sameShape(t: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  return t.shape.length === shape.length ? t : t.reshape(shape as number[]);
+}
+
+/**
+ * Throws a RangeError naming `fn` and `arg` unless every value of `t` is in `[min, max]`. Uses
+ * two reductions on the backend, and reads the data only to name the first offending value.
+ */
+export function assertTensorIn(
+  fn: string,
+  arg: string,
+  t: tf.Tensor,
+  min: number,
+  max: number,
+  hint = "",
+): void {
+  const [lo, hi] = tf.tidy(() => [tf.min(t), tf.max(t)]);
+  const ok = lo.dataSync()[0] >= min && hi.dataSync()[0] <= max;
+  tf.dispose([lo, hi]);
+  if (!ok) assertValuesIn(fn, arg, t, min, max, hint);
+}
