@@ -37,6 +37,21 @@ export {
   meanSquaredLogarithmicError,
 } from "./regression_losses.ts";
 export type { HuberOptions } from "./regression_losses.ts";
+export {
+  binaryCrossentropy,
+  binaryFocalCrossentropy,
+  categoricalCrossentropy,
+  categoricalFocalCrossentropy,
+  klDivergence,
+  poisson,
+  sparseCategoricalCrossentropy,
+} from "./probabilistic_losses.ts";
+export type {
+  BinaryFocalOptions,
+  CategoricalFocalOptions,
+  CrossentropyOptions,
+  SparseCrossentropyOptions,
+} from "./probabilistic_losses.ts";
 
 // --- chart family (issue 4) -----------------------------------------------------------------
 
