@@ -52,6 +52,8 @@ export type {
   CrossentropyOptions,
   SparseCrossentropyOptions,
 } from "./probabilistic_losses.ts";
+export { categoricalHinge, cosineSimilarity, hinge, squaredHinge } from "./margin_losses.ts";
+export type { CosineSimilarityOptions } from "./margin_losses.ts";
 
 // --- chart family (issue 4) -----------------------------------------------------------------
 
