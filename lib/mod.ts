@@ -54,6 +54,10 @@ export type {
 } from "./probabilistic_losses.ts";
 export { categoricalHinge, cosineSimilarity, hinge, squaredHinge } from "./margin_losses.ts";
 export type { CosineSimilarityOptions } from "./margin_losses.ts";
+export { makeLoss } from "./make_loss.ts";
+export type { LossFunction, MakeLossOptions, PerSampleLoss } from "./make_loss.ts";
+export { classWeights, sampleWeightsFromClassWeights } from "./class_weights.ts";
+export type { ClassWeightMethod, ClassWeightOptions } from "./class_weights.ts";
 
 // --- chart family (issue 4) -----------------------------------------------------------------
 
