@@ -58,6 +58,8 @@ export { makeLoss } from "./make_loss.ts";
 export type { LossFunction, MakeLossOptions, PerSampleLoss } from "./make_loss.ts";
 export { classWeights, sampleWeightsFromClassWeights } from "./class_weights.ts";
 export type { ClassWeightMethod, ClassWeightOptions } from "./class_weights.ts";
+export { inspectLoss } from "./inspect_loss.ts";
+export type { InspectLossOptions, LossInspection, LossOutputKind } from "./inspect_loss.ts";
 
 // --- chart family (issue 4) -----------------------------------------------------------------
 
