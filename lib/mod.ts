@@ -62,6 +62,9 @@ export { inspectLoss } from "./inspect_loss.ts";
 export type { InspectLossOptions, LossInspection, LossOutputKind } from "./inspect_loss.ts";
 
 // --- chart family (issue 4) -----------------------------------------------------------------
+export { perSampleChart } from "./per_sample_chart.ts";
+export type { PerSampleChartOptions } from "./per_sample_chart.ts";
+export type { LabelSeries, NumberMatrix, NumberSeries } from "./chart_data.ts";
 
 // --- training, tracking, analysis (issue 5) -------------------------------------------------
 
