@@ -5,6 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+// Imported for its side effect: it keeps tfjs's tfjs-node advert quiet.
+import "./tensor_input.ts";
 
 /** The tfjs backends losslab knows how to select. */
 export type BackendName = "wasm" | "cpu";
@@ -28,13 +30,6 @@ export interface BackendInfo {
   seed: number | null;
   /** Why the requested backend was not used, when it was not. */
   fallbackReason?: string;
-}
-
-// tfjs's cpu backend prints an advert for tfjs-node (which cannot be installed here) on its first
-// tensor write, behind this flag; clearing it keeps the advert away from learners.
-function silenceCpuAdvert(): void {
-  const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
-  if (cpu && "firstUse" in cpu) cpu.firstUse = false;
 }
 
 /**
@@ -103,6 +98,5 @@ export async function setupBackend(options: SetupOptions = {}): Promise<BackendI
     console.warn(`losslab: using the cpu backend (${fallbackReason})`);
   }
   await tf.ready();
-  silenceCpuAdvert();
   return { backend: tf.getBackend() as BackendName, seed, fallbackReason };
 }

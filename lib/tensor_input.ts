@@ -10,6 +10,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
+// tfjs's cpu backend advertises tfjs-node (which cannot be installed here) on its first tensor write,
+// behind a `firstUse` field that every new instance sets. An accessor on the class keeps it false for
+// every instance, so learners never see the advert; it needs no permissions.
+const cpuBackend = tf.findBackend("cpu");
+if (cpuBackend) {
+  Object.defineProperty(Object.getPrototypeOf(cpuBackend), "firstUse", {
+    get: () => false,
+    set: () => {},
+    configurable: true,
+  });
+}
+
 /**
  * A tfjs tensor (`tf.Tensor` from `@tensorflow/tfjs`). Re-declared here so losslab's documented
  * signatures can name it: `deno doc --lint` rejects references to types of an npm package.
