@@ -22,6 +22,25 @@ export { Chart, compileSpec, renderSVG, VEGA_LITE_MIME, VEGA_LITE_SCHEMA } from 
 export type { ChartOptions, MimeBundle, VegaLiteSpec } from "./chart.ts";
 
 // --- data sets ------------------------------------------------------------------------------
+export {
+  fitStandardizer,
+  loadAnscombe,
+  loadCars,
+  loadPenguins,
+  loadSeattleWeather,
+  splitIndices,
+  standardize,
+} from "./datasets.ts";
+export type {
+  AnscombeDataset,
+  AnscombeSeries,
+  DataRow,
+  LoadOptions,
+  Split,
+  SplitOptions,
+  Standardizer,
+  TabularDataset,
+} from "./datasets.ts";
 
 // --- losses, reductions, weighting (issue 3) -------------------------------------------------
 export { reduceLoss, REDUCTIONS } from "./reduce.ts";
