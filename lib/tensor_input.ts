@@ -20,6 +20,8 @@ if (cpuBackend) {
     set: () => {},
     configurable: true,
   });
+  // This instance was constructed before the accessor existed and holds its own `firstUse`.
+  delete (cpuBackend as { firstUse?: boolean }).firstUse;
 }
 
 /**
