@@ -6,6 +6,7 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { initWasm, Resvg } from "@resvg/resvg-wasm";
 
 /** A Vega-Lite v5 specification, as `vega-lite` types it. */
 export type VegaLiteSpec = TopLevelSpec;
@@ -25,8 +26,8 @@ export interface MimeBundle {
   "application/vnd.vegalite.v5+json": VegaLiteSpec;
   /** The same chart rendered in-process to SVG (classic Notebook, nbconvert HTML, GitHub). */
   "image/svg+xml": string;
-  /** A PNG, base64-encoded, where the chart could be rasterised (GitHub previews, untrusted notebooks). */
-  "image/png"?: string;
+  /** The same chart as a base64-encoded PNG (GitHub previews, untrusted notebooks). */
+  "image/png": string;
   /** A sentence or two saying what the chart shows, with its key numbers. */
   "text/plain": string;
 }
@@ -80,12 +81,86 @@ export function compileSpec(spec: VegaLiteSpec): vega.Spec {
 export async function renderSVG(spec: VegaLiteSpec): Promise<string> {
   const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: "none" });
   try {
-    // Exported by vega at run time but missing from its type declarations.
-    (vega as unknown as { resetSVGDefIds(): void }).resetSVGDefIds();
+    // Both are exported by vega at run time but missing from its type declarations. Text is
+    // always measured by vega's estimate, even if a canvas package appears, so layouts (and
+    // bytes) do not depend on the machine's fonts.
+    const v = vega as unknown as {
+      resetSVGDefIds(): void;
+      textMetrics?: { canvas?(use: boolean): void };
+    };
+    v.textMetrics?.canvas?.(false);
+    v.resetSVGDefIds();
     return await view.toSVG();
   } finally {
     view.finalize();
   }
+}
+
+const NODE_MODULES = new URL("../node_modules/", import.meta.url);
+const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"];
+let rasteriser: Promise<Uint8Array[]> | null = null;
+
+// resvg's wasm is initialised once per process; the fonts come from the pinned `dejavu-fonts-ttf`
+// package, so a PNG looks the same on every machine and never depends on system fonts.
+function loadRasteriser(): Promise<Uint8Array[]> {
+  rasteriser ??= (async () => {
+    const wasm = await Deno.readFile(new URL("@resvg/resvg-wasm/index_bg.wasm", NODE_MODULES));
+    await initWasm(wasm);
+    return await Promise.all(
+      FONT_FILES.map((f) => Deno.readFile(new URL(`dejavu-fonts-ttf/ttf/${f}`, NODE_MODULES))),
+    );
+  })();
+  return rasteriser;
+}
+
+/**
+ * Rasterises an SVG (as {@linkcode renderSVG} makes) to PNG bytes in-process, with resvg
+ * (WebAssembly) and the DejaVu Sans font shipped by an npm package: no browser, no system fonts.
+ * `scale` multiplies the SVG's pixel size (default 1).
+ *
+ * @example
+ * ```ts
+ * import { rasterizeSVG } from "./chart.ts";
+ * const png = await rasterizeSVG('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>');
+ * if (png[1] !== 0x50 || png[2] !== 0x4e || png[3] !== 0x47) throw new Error("not a PNG");
+ * ```
+ */
+export async function rasterizeSVG(
+  svg: string,
+  options: { scale?: number } = {},
+): Promise<Uint8Array> {
+  const scale = options.scale ?? 1;
+  if (!(scale > 0 && scale <= 8)) {
+    throw new RangeError(`rasterizeSVG: options.scale is ${scale}, expected a number in (0, 8]`);
+  }
+  const fonts = await loadRasteriser();
+  const resvg = new Resvg(svg, {
+    font: {
+      fontBuffers: fonts,
+      defaultFontFamily: "DejaVu Sans",
+      sansSerifFamily: "DejaVu Sans",
+    },
+    fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
+    background: "white",
+  });
+  try {
+    const image = resvg.render();
+    try {
+      return image.asPng();
+    } finally {
+      image.free();
+    }
+  } finally {
+    resvg.free();
+  }
+}
+
+function base64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
 }
 
 /** Options for {@linkcode Chart}. */
@@ -96,8 +171,13 @@ export interface ChartOptions {
 
 /**
  * A chart: a Vega-Lite spec plus a plain-text summary. In the Deno kernel,
- * `await Deno.jupyter.display(chart)` shows it; elsewhere use {@linkcode Chart.toSVG},
- * {@linkcode Chart.toSpec} or {@linkcode Chart.save}.
+ * `await Deno.jupyter.display(chart)` shows it (or end a cell with the chart); elsewhere use
+ * {@linkcode Chart.toSVG}, {@linkcode Chart.toPNG}, {@linkcode Chart.toSpec} or
+ * {@linkcode Chart.save}.
+ *
+ * The display bundle has exactly four MIME types: the Vega-Lite v5 spec (drawn interactively by
+ * JupyterLab and VS Code), an SVG (classic Notebook, nbconvert HTML), a PNG (GitHub's preview,
+ * untrusted notebooks) and a `text/plain` summary. There is no `text/html`.
  *
  * @example
  * ```ts
@@ -118,6 +198,7 @@ export interface ChartOptions {
  */
 export class Chart {
   readonly #spec: VegaLiteSpec;
+  #svg: Promise<string> | null = null;
   /** What the chart shows, as text. */
   readonly summary: string;
 
@@ -135,34 +216,51 @@ export class Chart {
     return structuredClone(this.#spec);
   }
 
-  /** The chart rendered to SVG, in-process. */
+  /** The chart rendered to SVG, in-process (rendered once, then reused: the chart is immutable). */
   toSVG(): Promise<string> {
-    return renderSVG(this.#spec);
+    this.#svg ??= renderSVG(this.#spec);
+    this.#svg.catch(() => (this.#svg = null));
+    return this.#svg;
   }
 
-  /** The MIME bundle sent to Jupyter: Vega-Lite spec, SVG, and text. */
+  /** The chart rasterised to PNG bytes (see {@linkcode rasterizeSVG}); `scale` defaults to 1. */
+  async toPNG(options: { scale?: number } = {}): Promise<Uint8Array> {
+    return rasterizeSVG(await this.toSVG(), options);
+  }
+
+  /** The MIME bundle sent to Jupyter: Vega-Lite spec, SVG, PNG (base64) and text. */
   async toBundle(): Promise<MimeBundle> {
+    const svg = await this.toSVG();
     return {
       [VEGA_LITE_MIME]: this.toSpec(),
-      "image/svg+xml": await this.toSVG(),
+      "image/svg+xml": svg,
+      "image/png": base64(await rasterizeSVG(svg)),
       "text/plain": this.summary,
     };
   }
 
+  /** A standalone, interactive HTML page with vega, vega-lite and vega-embed inlined. */
+  async toHTML(): Promise<string> {
+    return standaloneHTML(this.summary, this.#spec, await this.toSVG());
+  }
+
   /**
-   * Writes the chart to `path`: `.svg` (the SVG), `.vl.json` (the spec) or `.html` (a page that
-   * shows the SVG and the spec, and needs no network).
+   * Writes the chart to `path`: `.svg` (the SVG), `.png` (the PNG), `.vl.json` (the spec) or
+   * `.html` (an interactive page with tooltips that works offline: vega, vega-lite and vega-embed
+   * are inlined from `node_modules`, and the SVG is the fallback when scripts are off).
    */
   async save(path: string): Promise<void> {
     if (path.endsWith(".svg")) {
       await Deno.writeTextFile(path, await this.toSVG());
+    } else if (path.endsWith(".png")) {
+      await Deno.writeFile(path, await this.toPNG());
     } else if (path.endsWith(".vl.json")) {
       await Deno.writeTextFile(path, JSON.stringify(this.#spec, null, 2) + "\n");
     } else if (path.endsWith(".html")) {
-      await Deno.writeTextFile(path, standaloneHTML(this.summary, await this.toSVG()));
+      await Deno.writeTextFile(path, await this.toHTML());
     } else {
       throw new RangeError(
-        `Chart.save: path is "${path}", expected a name ending in .svg, .vl.json or .html`,
+        `Chart.save: path is "${path}", expected a name ending in .svg, .png, .vl.json or .html`,
       );
     }
   }
@@ -180,14 +278,43 @@ function escapeHTML(text: string): string {
   );
 }
 
-function standaloneHTML(summary: string, svg: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${
-    escapeHTML(summary.split("\n")[0])
-  }</title></head>
-<body style="font-family: sans-serif">
-${svg}
-<p>${escapeHTML(summary)}</p>
+const SCRIPT_FILES = [
+  "vega/build/vega.min.js",
+  "vega-lite/build/vega-lite.min.js",
+  "vega-embed/build/vega-embed.min.js",
+];
+let scripts: Promise<string[]> | null = null;
+
+// Inlined script text must not close its <script> element early.
+function inlineScript(text: string): string {
+  return text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+function standaloneHTML(summary: string, spec: VegaLiteSpec, svg: string): Promise<string> {
+  scripts ??= Promise.all(
+    SCRIPT_FILES.map((f) => Deno.readTextFile(new URL(f, NODE_MODULES))),
+  ).catch((error) => {
+    scripts = null;
+    throw new Error(
+      `Chart.save: cannot read vega's browser builds from node_modules (${error}); ` +
+        "run `deno install` (./losslab does it)",
+    );
+  });
+  return scripts.then((code) =>
+    `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHTML(summary.split("\n")[0])}</title>
+<style>body{font-family:"DejaVu Sans",Verdana,sans-serif;margin:1.5em}#summary{max-width:48em}</style>
+${code.map((c) => `<script>${inlineScript(c)}</script>`).join("\n")}
+</head>
+<body>
+<div id="chart">${svg}</div>
+<p id="summary">${escapeHTML(summary)}</p>
+<script>
+// Replace the static SVG by the interactive chart (tooltips); the SVG stays if scripts are off.
+vegaEmbed("#chart", ${inlineScript(JSON.stringify(spec))}, { actions: false, renderer: "svg" })
+  .catch(function (e) { console.error(e); });
+</script>
 </body></html>
-`;
+`
+  );
 }

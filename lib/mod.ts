@@ -18,7 +18,14 @@ export { seededRandom, setupBackend } from "./backend.ts";
 export type { BackendInfo, BackendName, SetupOptions } from "./backend.ts";
 
 // --- charts: core ---------------------------------------------------------------------------
-export { Chart, compileSpec, renderSVG, VEGA_LITE_MIME, VEGA_LITE_SCHEMA } from "./chart.ts";
+export {
+  Chart,
+  compileSpec,
+  rasterizeSVG,
+  renderSVG,
+  VEGA_LITE_MIME,
+  VEGA_LITE_SCHEMA,
+} from "./chart.ts";
 export type { ChartOptions, MimeBundle, VegaLiteSpec } from "./chart.ts";
 
 // --- data sets ------------------------------------------------------------------------------

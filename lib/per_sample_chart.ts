@@ -118,6 +118,13 @@ export function perSampleChart(
     ? "samples, sorted from lowest to highest loss (rank)"
     : "sample (in data order)";
   const yTitle = `${lossName} of each sample`;
+  const xEncoding = {
+    field: "position",
+    type: "quantitative",
+    title: xTitle,
+    axis: { format: "d", tickMinStep: 1 },
+    scale: { padding: 6 },
+  };
   let marks: VegaLiteSpec[] = [];
   let note: string;
   if (n <= MAX_MARKS) {
@@ -134,7 +141,7 @@ export function perSampleChart(
         aria: n <= 500,
       },
       encoding: {
-        x: { field: "position", type: "quantitative", title: xTitle },
+        x: xEncoding,
         y: { field: "loss", type: "quantitative", title: yTitle },
         tooltip,
       },
@@ -148,7 +155,7 @@ export function perSampleChart(
       data: { values: picks.map((p) => row(index[p], p)) },
       mark: { type: "circle", size: 12, opacity: 0.75, color: CHART_COLORS.marks, aria: false },
       encoding: {
-        x: { field: "position", type: "quantitative", title: xTitle },
+        x: xEncoding,
         y: { field: "loss", type: "quantitative", title: yTitle },
         tooltip,
       },
@@ -191,7 +198,7 @@ export function perSampleChart(
           name: "bin_ranges",
           mark: { type: "rule", color: CHART_COLORS.faint, aria: false },
           encoding: {
-            x: { field: "position", type: "quantitative", title: xTitle },
+            x: xEncoding,
             y: { field: "min", type: "quantitative", title: yTitle },
             y2: { field: "max" },
             tooltip: binTooltip,
