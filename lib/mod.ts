@@ -95,6 +95,31 @@ export type { LabelSeries, NumberMatrix, NumberSeries } from "./chart_data.ts";
 // --- training, tracking, analysis (issue 5) -------------------------------------------------
 
 // --- structured data: sequences and graphs (issue 6) ----------------------------------------
+export {
+  compareNormalizations,
+  maskedLoss,
+  perSequenceLoss,
+  resolveMask,
+  SEQUENCE_NORMALIZATIONS,
+  sequenceLossCells,
+  sequenceMask,
+} from "./masked_losses.ts";
+export type {
+  MaskedLossOptions,
+  MaskSpec,
+  NormalizationComparison,
+  SequenceLossCell,
+  SequenceLossCellsOptions,
+  SequenceNormalization,
+} from "./masked_losses.ts";
+export { accumulateGradients, microBatchRows } from "./grad_accumulation.ts";
+export type {
+  AccumulatedGradients,
+  AccumulateOptions,
+  AccumulationNormalization,
+  TokenLossFunction,
+  TrainableVariable,
+} from "./grad_accumulation.ts";
 
 // --- exercise checkers (notebooks) ------------------------------------------------------------
 export { CheckResult } from "./exercise.ts";
