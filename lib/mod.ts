@@ -91,6 +91,12 @@ export type { InspectLossOptions, LossInspection, LossOutputKind } from "./inspe
 export { perSampleChart } from "./per_sample_chart.ts";
 export type { PerSampleChartOptions } from "./per_sample_chart.ts";
 export type { LabelSeries, NumberMatrix, NumberSeries } from "./chart_data.ts";
+export { lossDistributionChart } from "./loss_distribution_chart.ts";
+export type { LossDistributionChartOptions } from "./loss_distribution_chart.ts";
+export { lossComparisonChart } from "./loss_comparison_chart.ts";
+export type { LossComparisonChartOptions } from "./loss_comparison_chart.ts";
+export { classShareChart } from "./class_share_chart.ts";
+export type { ClassShareChartOptions } from "./class_share_chart.ts";
 
 // --- training, tracking, analysis (issue 5) -------------------------------------------------
 
