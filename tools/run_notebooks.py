@@ -14,6 +14,7 @@ records both passes in summary.json.
 """
 
 import argparse
+import base64
 import html
 import json
 import os
@@ -30,6 +31,7 @@ try:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(
@@ -40,6 +42,31 @@ except ImportError as error:  # pragma: no cover - depends on the machine
 VEGA_LITE = "application/vnd.vegalite.v5+json"
 SVG = "image/svg+xml"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+# nbconvert 6.5+ passes inline SVG through an HTML sanitiser that strips every SVG element but the
+# text, so charts would come out blank. An <img> with a data: URI shows the SVG exactly, and a browser
+# runs no script inside an SVG loaded as an image, so it stays safe.
+HTML_TEMPLATE = """{%- extends 'classic/index.html.j2' -%}
+{% block data_svg scoped -%}
+<div class="output_svg output_subarea {{ extra_class }}">
+<img src="{{ output.data['image/svg+xml'] | svg_data_uri }}" alt="chart">
+</div>
+{%- endblock data_svg %}
+"""
+
+
+def svg_data_uri(svg):
+    text = "".join(svg) if isinstance(svg, list) else svg
+    return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def html_exporter():
+    return HTMLExporter(
+        template_name="classic",
+        extra_loaders=[DictLoader({"losslab.html.j2": HTML_TEMPLATE})],
+        template_file="losslab.html.j2",
+        filters={"svg_data_uri": svg_data_uri},
+    )
 
 
 def outputs_of(nb):
@@ -128,7 +155,7 @@ def run_notebook(path, out_dir, timeout, twice, html_out):
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
     if html_out:
-        body, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+        body, _ = html_exporter().from_notebook_node(nb)
         (out_dir / path.with_suffix(".html").name).write_text(body, encoding="utf-8")
     title = next(
         (line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"

@@ -1,0 +1,18 @@
+/**
+ * Reference solutions for notebook 00's exercises.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** Exercise id → the answer a learner would pass to `checkExercise`. */
+export const SOLUTIONS: Record<string, () => unknown> = {
+  "00.1": () => (losses: number[], fraction: number): number => {
+    const sorted = [...losses].sort((a, b) => b - a);
+    const top = sorted.slice(0, Math.ceil(fraction * sorted.length));
+    const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
+    return sum(top) / sum(sorted);
+  },
+  "00.2": () => (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => tf.mean(tf.square(tf.sub(yPred, yTrue)), -1)),
+};
