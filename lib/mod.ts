@@ -99,6 +99,24 @@ export { classShareChart } from "./class_share_chart.ts";
 export type { ClassShareChartOptions } from "./class_share_chart.ts";
 
 // --- training, tracking, analysis (issue 5) -------------------------------------------------
+export { NonFiniteLossError, train } from "./train.ts";
+export type {
+  BatchLogs,
+  ClassWeight,
+  EpochLogs,
+  LayersModel,
+  ModelFunction,
+  Optimizer,
+  ReduceFunction,
+  TrainCallbacks,
+  TrainOptions,
+  TrainResult,
+  Variable,
+} from "./train.ts";
+export { SampleTracker } from "./tracking.ts";
+export type { TrackedValues, TrackOptions, TrackPass, TrackTask } from "./tracking.ts";
+export { inJupyter, Progress } from "./progress.ts";
+export type { ProgressMode, ProgressOptions } from "./progress.ts";
 
 // --- structured data: sequences and graphs (issue 6) ----------------------------------------
 export {
