@@ -97,6 +97,15 @@ export { lossComparisonChart } from "./loss_comparison_chart.ts";
 export type { LossComparisonChartOptions } from "./loss_comparison_chart.ts";
 export { classShareChart } from "./class_share_chart.ts";
 export type { ClassShareChartOptions } from "./class_share_chart.ts";
+export { trainingDynamicsChart } from "./training_dynamics_chart.ts";
+export type { TrainingDynamicsChartOptions } from "./training_dynamics_chart.ts";
+export { cartographyChart } from "./cartography_chart.ts";
+export type { CartographyChartOptions, CartographyData } from "./cartography_chart.ts";
+export { sequenceHeatmapChart } from "./sequence_heatmap_chart.ts";
+export type { SequenceHeatmapChartOptions } from "./sequence_heatmap_chart.ts";
+export { graphChart } from "./graph_chart.ts";
+export type { GraphChartOptions, GraphData, NodeSplit } from "./graph_chart.ts";
+export { CHART_COLORS } from "./chart_theme.ts";
 
 // --- training, tracking, analysis (issue 5) -------------------------------------------------
 export { NonFiniteLossError, train } from "./train.ts";
