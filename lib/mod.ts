@@ -126,6 +126,20 @@ export { SampleTracker } from "./tracking.ts";
 export type { TrackedValues, TrackOptions, TrackPass, TrackTask } from "./tracking.ts";
 export { inJupyter, Progress } from "./progress.ts";
 export type { ProgressMode, ProgressOptions } from "./progress.ts";
+export { lossSummary, topLosses } from "./analysis.ts";
+export type {
+  LossSummary,
+  LossSummaryOptions,
+  SampleValues,
+  TopLoss,
+  TopLossesOptions,
+} from "./analysis.ts";
+export { dataMap } from "./cartography.ts";
+export type { CartographyRegion, DataMap, DataMapOptions } from "./cartography.ts";
+export { forgettingEvents } from "./forgetting.ts";
+export type { ForgettingStats } from "./forgetting.ts";
+export { flipLabels, precisionAtK, rocAuc, scoreDetector } from "./label_noise.ts";
+export type { DetectorScore, FlipLabelsOptions, FlippedLabels } from "./label_noise.ts";
 
 // --- structured data: sequences and graphs (issue 6) ----------------------------------------
 export {
