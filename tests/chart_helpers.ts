@@ -29,3 +29,15 @@ export function markTranslates(svg: string, type: string, name: string): [number
     m,
   ) => [Number(m[1]), Number(m[2])]);
 }
+
+/** Items drawn in every `<g class="mark-TYPE role-mark NAME...">` group (faceted charts repeat them). */
+export function countAllMarks(svg: string, type: string, name: string): number {
+  let total = 0, rest = svg;
+  for (;;) {
+    const open = new RegExp(`<g class="mark-${type} role-mark ${name}[^"]*"[^>]*>`).exec(rest);
+    if (!open) return total;
+    rest = rest.slice(open.index + open[0].length);
+    const body = rest.slice(0, rest.indexOf("</g>"));
+    total += (body.match(/<(path|line|rect|text)\b/g) ?? []).length;
+  }
+}
