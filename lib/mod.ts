@@ -167,6 +167,42 @@ export type {
   TokenLossFunction,
   TrainableVariable,
 } from "./grad_accumulation.ts";
+export { checkEdges, neighbourLists } from "./graph_edges.ts";
+export type { Edge } from "./graph_edges.ts";
+export {
+  createGcn,
+  gcnNodeLosses,
+  gcnPredictions,
+  maskedNodeLoss,
+  normalizedAdjacency,
+  trainGcn,
+} from "./graph_conv.ts";
+export type {
+  AdjacencyOptions,
+  GcnHistory,
+  GcnModel,
+  GcnOptions,
+  NodeClassificationGraph,
+  TrainGcnOptions,
+} from "./graph_conv.ts";
+export { egoNetworks, perGraphLoss, segmentMeanLoss } from "./segment_losses.ts";
+export type { EgoNetworkBatch, EgoNetworkOptions } from "./segment_losses.ts";
+export { forceLayout, graphViewData } from "./graph_layout.ts";
+export type {
+  ForceLayoutOptions,
+  GraphLayout,
+  GraphViewData,
+  GraphViewEdge,
+  GraphViewInput,
+  GraphViewNode,
+} from "./graph_layout.ts";
+export { loadMiserables, miserablesFromJson } from "./miserables.ts";
+export type {
+  MiserablesDataset,
+  MiserablesLink,
+  MiserablesNode,
+  MiserablesOptions,
+} from "./miserables.ts";
 
 // --- exercise checkers (notebooks) ------------------------------------------------------------
 export { CheckResult } from "./exercise.ts";
