@@ -63,7 +63,7 @@ const SPLITS: readonly NodeSplit[] = ["train", "validation", "test"];
 
 /**
  * Draws nodes at the given coordinates, coloured by loss (viridis), shaped by split (circle =
- * train, square = validation, triangle = test), with edges as thin grey lines. Above 5,000 nodes
+ * train, square = validation, triangle = test), with edges as thin grey lines. Above 2,500 nodes
  * or edges an evenly spaced sample of each is drawn and the subtitle says so; the per-split mean
  * losses in the summary use every node. NaN/infinite coordinates or losses are refused.
  *
@@ -133,8 +133,9 @@ export function graphChart(graph: GraphData, options: GraphChartOptions = {}): C
     : readLabels(options.ids, fn, "options.ids", n, `graph.loss (${n} nodes)`);
   const lossName = options.lossName ?? "loss";
   const totalEdges = edgeList.length;
-  edgeList = evenPicks(totalEdges, MAX_MARKS).map((k) => edgeList[k]);
-  const nodes = evenPicks(n, MAX_MARKS);
+  // Nodes and edges share the mark budget, so the SVG stays under 1 MB.
+  edgeList = evenPicks(totalEdges, MAX_MARKS / 2).map((k) => edgeList[k]);
+  const nodes = evenPicks(n, MAX_MARKS / 2);
 
   const nodeRows = nodes.map((i) => ({
     node: ids ? ids[i] : i,
