@@ -140,6 +140,22 @@ export { forgettingEvents } from "./forgetting.ts";
 export type { ForgettingStats } from "./forgetting.ts";
 export { flipLabels, precisionAtK, rocAuc, scoreDetector } from "./label_noise.ts";
 export type { DetectorScore, FlipLabelsOptions, FlippedLabels } from "./label_noise.ts";
+export { keptMask, robustMean, topKMean, trimmedMean } from "./robust_aggregation.ts";
+export type { RobustOptions } from "./robust_aggregation.ts";
+export { dpClippedGradients, perSampleGradientNorms } from "./per_sample_gradients.ts";
+export type {
+  DpClipOptions,
+  DpClipResult,
+  PerSampleGradientMethod,
+  PerSampleGradientOptions,
+} from "./per_sample_gradients.ts";
+export { arrayBatches, streamingEvaluate } from "./streaming_eval.ts";
+export type {
+  ArrayBatchOptions,
+  Batch,
+  StreamingEvalOptions,
+  StreamingEvalResult,
+} from "./streaming_eval.ts";
 
 // --- structured data: sequences and graphs (issue 6) ----------------------------------------
 export {
