@@ -219,6 +219,14 @@ export type {
   MiserablesNode,
   MiserablesOptions,
 } from "./miserables.ts";
+export { loadStocks, stocksFromRows } from "./stocks.ts";
+export type { StockRow, StocksDataset, StocksOptions } from "./stocks.ts";
+export { createSequenceModel, perTimestepLosses, trainSequenceModel } from "./sequence_model.ts";
+export type {
+  SequenceModel,
+  SequenceModelOptions,
+  TrainSequenceOptions,
+} from "./sequence_model.ts";
 
 // --- exercise checkers (notebooks) ------------------------------------------------------------
 export { CheckResult } from "./exercise.ts";
