@@ -232,3 +232,14 @@ export type {
 export { CheckResult } from "./exercise.ts";
 export type { Exercise, ExerciseSet } from "./exercise.ts";
 export { checkExercise, EXERCISES } from "./exercises.ts";
+
+// --- notebook experiments (issue 7) -----------------------------------------------------------
+export { compareGradients, perSampleLosses, trainTwins } from "./same_training.ts";
+export type {
+  CompileLoss,
+  GradientComparison,
+  GradientComparisonOptions,
+  PerSampleLossesOptions,
+  TwinTrainingOptions,
+  TwinTrainingResult,
+} from "./same_training.ts";
