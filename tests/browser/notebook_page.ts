@@ -1,0 +1,171 @@
+/**
+ * Drives one notebook in classic Jupyter Notebook 6.4: open, Kernel > Restart & Run All (the same
+ * call the menu makes, without the confirm dialog), wait until every cell has run and the kernel is
+ * idle, and read back what the page shows.
+ *
+ * @module
+ */
+import type { BrowserContext, Page } from "playwright-core";
+import type { NotebookServer } from "./notebook_server.ts";
+
+/** One output of a code cell, as the front end holds it and draws it. */
+export interface PageOutput {
+  outputType: string;
+  /** MIME types of a display_data / execute_result output. */
+  mime: string[];
+  /** `ename: evalue` of an error output. */
+  error?: string;
+  /** Whether the front end drew this output as an inline `<svg>`. */
+  svg: boolean;
+  /** Drawn marks inside that SVG (vega's `g.mark-*` children with a non-empty box). */
+  marks: number;
+  /** Width x height of the drawn SVG in CSS pixels. */
+  size: [number, number];
+}
+
+/** What one code cell shows after a run. */
+export interface PageCell {
+  /** Index among all cells (markdown included), as in nbclient's summary. */
+  index: number;
+  /** The `In [n]` number; null for a cell that did not run, "*" while it runs. */
+  prompt: number | string | null;
+  empty: boolean;
+  outputs: PageOutput[];
+  /** First source line, for messages. */
+  head: string;
+}
+
+/** Opens `notebooks/<name>` and waits until its kernel is connected; autosave is turned off. */
+export async function openNotebook(
+  context: BrowserContext,
+  server: NotebookServer,
+  name: string,
+  timeoutMs = 60_000,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}notebooks/${encodeURIComponent(name)}?token=${server.token}`, {
+    timeout: timeoutMs,
+  });
+  try {
+    await page.waitForFunction(
+      () => {
+        // deno-lint-ignore no-explicit-any
+        const nb = (globalThis as any).Jupyter?.notebook;
+        return nb?._fully_loaded && nb.kernel?.is_connected();
+      },
+      null,
+      { timeout: timeoutMs, polling: 200 },
+    );
+  } catch {
+    const dialog = await page.locator(".modal-dialog").allInnerTexts().catch(() => []);
+    throw new Error(
+      `${name}: the notebook or its kernel did not come up within ${timeoutMs} ms` +
+        (dialog.length ? `; the page shows: ${dialog.join(" | ").replace(/\s+/g, " ")}` : "") +
+        `\nserver log:\n${server.log().slice(-2000)}`,
+    );
+  }
+  // Autosave would write this run's outputs into the committed notebook.
+  await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    (globalThis as any).Jupyter.notebook.set_autosave_interval(0);
+  });
+  return page;
+}
+
+/**
+ * Kernel > Restart & Run All; resolves when no cell is queued or running and the kernel is idle.
+ * Returns the milliseconds from the click to idle.
+ */
+export async function restartAndRunAll(
+  page: Page,
+  name: string,
+  timeoutMs: number,
+): Promise<number> {
+  const started = performance.now();
+  await page.evaluate(() =>
+    // deno-lint-ignore no-explicit-any
+    (globalThis as any).Jupyter.notebook.restart_run_all({ confirm: false }).then(() => true)
+  );
+  try {
+    await page.waitForFunction(
+      () => {
+        // deno-lint-ignore no-explicit-any
+        const nb = (globalThis as any).Jupyter.notebook;
+        // deno-lint-ignore no-explicit-any
+        const cells = nb.get_cells().filter((c: any) => c.cell_type === "code");
+        // deno-lint-ignore no-explicit-any
+        const waiting = cells.some((c: any) => c.input_prompt_number === "*");
+        return !waiting && !nb.kernel_busy;
+      },
+      null,
+      { timeout: timeoutMs, polling: 250 },
+    );
+  } catch {
+    const running = (await readCells(page)).filter((c) => c.prompt === "*");
+    throw new Error(
+      `${name}: Run All did not finish within ${timeoutMs} ms; still running or queued: ` +
+        running.map((c) => `cell ${c.index + 1} (${c.head})`).join(", "),
+    );
+  }
+  return performance.now() - started;
+}
+
+/** Every code cell: prompt number, outputs (from the front end's model) and what is drawn. */
+export function readCells(page: Page): Promise<PageCell[]> {
+  return page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const nb = (globalThis as any).Jupyter.notebook;
+    const result = [];
+    // deno-lint-ignore no-explicit-any
+    for (const [index, cell] of (nb.get_cells() as any[]).entries()) {
+      if (cell.cell_type !== "code") continue;
+      const text: string = cell.get_text();
+      // One `.output_area` element per output, in order (streams merge in the model and the DOM alike).
+      const areas = [...cell.output_area.element[0].querySelectorAll(":scope > .output_area")];
+      // deno-lint-ignore no-explicit-any
+      const outputs = (cell.output_area.outputs as any[]).map((o, i) => {
+        const area = areas[i];
+        const svg = area?.querySelector(".output_svg svg");
+        const box = svg?.getBoundingClientRect();
+        let marks = 0;
+        for (const m of svg?.querySelectorAll('g[class*="mark-"] > *') ?? []) {
+          const r = m.getBoundingClientRect();
+          if (r.width > 0 || r.height > 0) marks++;
+        }
+        return {
+          outputType: o.output_type,
+          mime: o.data ? Object.keys(o.data).sort() : [],
+          ...(o.output_type === "error" ? { error: `${o.ename}: ${o.evalue}` } : {}),
+          svg: svg !== null && svg !== undefined,
+          marks,
+          size: [Math.round(box?.width ?? 0), Math.round(box?.height ?? 0)],
+        };
+      });
+      result.push({
+        index,
+        prompt: cell.input_prompt_number ?? null,
+        empty: text.trim().length === 0,
+        outputs,
+        head: text.split("\n")[0].slice(0, 60),
+      });
+    }
+    return result;
+  }) as Promise<PageCell[]>;
+}
+
+/**
+ * A full-page screenshot. Classic Notebook scrolls inside `#site`, not the page, so the page is
+ * unrolled first (and restored after) to get every cell into the picture.
+ */
+export async function screenshotNotebook(page: Page, path: string): Promise<void> {
+  const style = await page.addStyleTag({
+    content: "html,body{height:auto!important;overflow:visible!important}" +
+      "#site{height:auto!important;overflow:visible!important;display:block!important}" +
+      "#ipython-main-app{height:auto!important}",
+  });
+  try {
+    await page.screenshot({ path, fullPage: true });
+  } finally {
+    await style.evaluate((e) => e.remove());
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The real browser test (issue 8): what a learner sees. Debian's classic Jupyter Notebook server
+ * with the project's Deno kernel, driven in Debian's Chromium (headless, network cut) through
+ * playwright-core. Every notebook in notebooks/ is opened, Restart & Run All is pressed twice in the
+ * same kernel, and each time: no error output, every chart drawn as an SVG with marks, and the same
+ * cells with outputs as the nbclient run of tools/run_notebooks.py. A full-page screenshot per
+ * notebook goes to build/screenshots/NAME.png. A chart saved as standalone .html is opened from
+ * file:// with the network cut and must render interactively.
+ *
+ * Run alone: `deno task test:browser` (installs Chromium and Jupyter first when missing).
+ *
+ * @module
+ */
+import { assert } from "./assert.ts";
+import { Chart, VEGA_LITE_MIME } from "../lib/chart.ts";
+import { checkChromium, launchChromium } from "./browser/chromium.ts";
+import { findJupyterNotebook, startNotebookServer } from "./browser/notebook_server.ts";
+import {
+  openNotebook,
+  type PageCell,
+  readCells,
+  restartAndRunAll,
+  screenshotNotebook,
+} from "./browser/notebook_page.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const SCREENSHOTS = `${ROOT}build/screenshots`;
+/** Generous per-Run-All budget: the notebooks take up to ~20 s each through the kernel. */
+const RUN_ALL_TIMEOUT_MS = 120_000;
+
+const NOTEBOOKS = [...Deno.readDirSync(`${ROOT}notebooks`)]
+  .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
+  .map((e) => e.name)
+  .sort();
+
+// The subset of tools/run_notebooks.py's summary.json this test reads.
+interface Summary {
+  notebook: string;
+  failure: string | null;
+  passes: { index: number; outputs: { output_type: string; mime?: string[] }[] }[][];
+}
+
+/** nbclient's view of every notebook (one pass), from the project's own executor. */
+async function nbclientRun(): Promise<Map<string, Summary>> {
+  const out = await Deno.makeTempDir({ prefix: "losslab-browser-nbclient-" });
+  try {
+    const { code, stdout, stderr } = await new Deno.Command("/usr/bin/python3", {
+      args: [`${ROOT}tools/run_notebooks.py`, "--no-html", "--out", out],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const log = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    let summaries: Summary[];
+    try {
+      summaries = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
+    } catch {
+      throw new Error(`tools/run_notebooks.py wrote no summary (exit ${code}):\n${log}`);
+    }
+    return new Map(summaries.map((s) => [s.notebook, s]));
+  } finally {
+    await Deno.remove(out, { recursive: true }).catch(() => {});
+  }
+}
+
+function notebookTexts(): Map<string, string> {
+  return new Map(NOTEBOOKS.map((n) => [n, Deno.readTextFileSync(`${ROOT}notebooks/${n}`)]));
+}
+
+/** The assertions of one Run All pass; `where` names the notebook and pass. */
+function checkPass(cells: PageCell[], expected: Summary, where: string): void {
+  for (const cell of cells) {
+    const at = `${where} cell ${cell.index + 1} (${cell.head})`;
+    for (const o of cell.outputs) {
+      assert.notEqual(o.outputType, "error", `${at}: error output ${o.error}`);
+    }
+    if (!cell.empty) {
+      assert.equal(typeof cell.prompt, "number", `${at}: did not run (In [${cell.prompt ?? " "}])`);
+    }
+    for (const o of cell.outputs) {
+      if (!o.mime.includes(VEGA_LITE_MIME)) continue;
+      assert.ok(o.svg, `${at}: chart output is not drawn as an <svg> (MIME ${o.mime.join(", ")})`);
+      assert.ok(o.marks > 0, `${at}: the chart's <svg> has no drawn marks`);
+      assert.ok(o.size[0] > 50 && o.size[1] > 50, `${at}: the chart is ${o.size.join("x")} px`);
+    }
+  }
+  // Execution counts rise cell after cell: the outputs arrived in order, one run per cell.
+  const counts = cells.map((c) => c.prompt).filter((p): p is number => typeof p === "number");
+  for (let i = 1; i < counts.length; i++) {
+    assert.ok(counts[i] > counts[i - 1], `${where}: execution counts out of order: ${counts}`);
+  }
+  // Same cells with outputs, and the same charts, as nbclient's run of the same notebook.
+  const nbclient = expected.passes[0];
+  const withOutputs = (list: { index: number; n: number }[]) =>
+    list.filter((c) => c.n > 0).map((c) => c.index);
+  assert.deepEqual(
+    withOutputs(cells.map((c) => ({ index: c.index, n: c.outputs.length }))),
+    withOutputs(nbclient.map((c) => ({ index: c.index, n: c.outputs.length }))),
+    `${where}: the cells with outputs (by index) differ from the nbclient run`,
+  );
+  const charts = (mimes: string[][]) => mimes.filter((m) => m.includes(VEGA_LITE_MIME)).length;
+  assert.equal(
+    charts(cells.flatMap((c) => c.outputs.map((o) => o.mime))),
+    charts(nbclient.flatMap((c) => c.outputs.map((o) => o.mime ?? []))),
+    `${where}: number of charts differs from the nbclient run`,
+  );
+}
+
+Deno.test({
+  name: "browser: a standalone chart .html renders interactively from file:// with no network",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    checkChromium();
+    const dir = await Deno.makeTempDir({ prefix: "losslab-browser-html-" });
+    const browser = await launchChromium();
+    try {
+      // Three bars with known heights and tooltips; the numbers are the test's own.
+      const chart = new Chart({
+        data: { values: [{ s: "a", loss: 1 }, { s: "b", loss: 3 }, { s: "c", loss: 2 }] },
+        mark: "bar",
+        encoding: {
+          x: { field: "s", type: "nominal" },
+          y: { field: "loss", type: "quantitative" },
+          tooltip: [{ field: "s" }, { field: "loss", type: "quantitative" }],
+        },
+      }, { summary: "three samples, losses 1, 3 and 2" });
+      const path = `${dir}/chart.html`;
+      await chart.save(path);
+
+      await browser.context.setOffline(true);
+      const page = await browser.context.newPage();
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("request", (r) => {
+        if (!/^(file|data|blob|about):/.test(r.url())) requests.push(r.url());
+      });
+      await page.goto(`file://${path}`, { waitUntil: "load", timeout: 30_000 });
+      // vega-embed marks its container once the live view is drawn; the static SVG fallback does not.
+      await page.waitForSelector("#chart.vega-embed svg.marks", { timeout: 20_000 }).catch(() => {
+        throw new Error(
+          `the standalone chart did not render: ${problems.join("; ") || "no error"}`,
+        );
+      });
+      const bars = await page.$$eval(
+        "#chart.vega-embed svg g.mark-rect path",
+        (paths) => paths.map((p) => Math.round(p.getBoundingClientRect().height)),
+      );
+      assert.equal(bars.length, 3, `expected three drawn bars, found ${bars.length}`);
+      // Heights in proportion 1 : 3 : 2 (vega's linear y scale from zero).
+      assert.ok(
+        Math.abs(bars[1] / bars[0] - 3) < 0.1 && Math.abs(bars[2] / bars[0] - 2) < 0.1,
+        `bar heights ${bars} are not in proportion 1:3:2`,
+      );
+      // Interactive: hovering the tallest bar shows vega-tooltip's box with its values.
+      const box = await page.locator("#chart.vega-embed svg g.mark-rect path").nth(1).boundingBox();
+      assert.ok(box, "the second bar has no box");
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const tooltip = page.locator("#vg-tooltip-element.visible");
+      await tooltip.waitFor({ timeout: 5_000 }).catch(() => {
+        throw new Error("hovering a bar showed no tooltip: the page is not interactive");
+      });
+      const text = await tooltip.innerText();
+      assert.ok(/b/.test(text) && /3/.test(text), `tooltip says "${text}", expected s b, loss 3`);
+      assert.deepEqual(requests, [], "the standalone page asked the network for something");
+      assert.deepEqual(problems, [], "the standalone page logged errors");
+    } finally {
+      await browser.close();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: every notebook runs twice in classic Jupyter Notebook, charts drawn",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    checkChromium();
+    assert.ok(
+      findJupyterNotebook(),
+      "jupyter-notebook is missing; run `bash tools/setup.sh --browser`",
+    );
+    assert.ok(NOTEBOOKS.length > 0, "no notebooks in notebooks/");
+    const before = notebookTexts();
+    const expected = await nbclientRun();
+    await Deno.mkdir(SCREENSHOTS, { recursive: true });
+
+    const server = await startNotebookServer();
+    let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
+    try {
+      browser = await launchChromium();
+      const context = browser.context;
+      for (const name of NOTEBOOKS) {
+        await t.step(name, async () => {
+          const summary = expected.get(name);
+          assert.ok(summary, `${name}: tools/run_notebooks.py did not run it`);
+          assert.equal(
+            summary.failure,
+            null,
+            `${name} fails under nbclient too:\n${summary.failure}`,
+          );
+          const page = await openNotebook(context, server, name);
+          const pageErrors: string[] = [];
+          page.on("pageerror", (e) => pageErrors.push(e.message));
+          try {
+            for (const pass of [1, 2]) {
+              const ms = await restartAndRunAll(page, `${name} pass ${pass}`, RUN_ALL_TIMEOUT_MS);
+              const cells = await readCells(page);
+              const charts = cells.flatMap((c) => c.outputs).filter((o) =>
+                o.mime.includes(VEGA_LITE_MIME)
+              );
+              console.log(
+                `  ${name} pass ${pass}: ${(ms / 1000).toFixed(1)} s, ${
+                  cells.filter((c) => c.outputs.length).length
+                } cells with outputs, ${charts.length} charts (${
+                  charts.map((c) => c.marks).join(", ")
+                } marks)`,
+              );
+              // Before the checks, so a failing pass leaves its picture; pass 2 overwrites pass 1.
+              await screenshotNotebook(page, `${SCREENSHOTS}/${name.replace(/\.ipynb$/, ".png")}`);
+              checkPass(cells, summary, `${name} pass ${pass}`);
+            }
+            assert.deepEqual(pageErrors, [], `${name}: the page threw`);
+          } finally {
+            await page.evaluate(() => {
+              // deno-lint-ignore no-explicit-any
+              (globalThis as any).Jupyter.notebook.set_dirty(false);
+            }).catch(() => {});
+            await page.close();
+            await server.stopKernels();
+          }
+        });
+      }
+    } finally {
+      await browser?.close();
+      await server.close();
+    }
+    const after = notebookTexts();
+    for (const name of NOTEBOOKS) {
+      assert.equal(after.get(name), before.get(name), `${name} was modified by the browser run`);
+    }
+  },
+});
