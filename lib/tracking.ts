@@ -217,29 +217,58 @@ export function inferTask(predShape: readonly number[]): TrackTask {
 }
 
 /**
- * The true-class probability and correctness of each sample, as two `[batch]` tensors (call
- * inside `tf.tidy`). `yTrue` is one-hot `[batch, k]` or integer labels `[batch]`/`[batch, 1]`
- * for `"multiclass"`, 0/1 labels for `"binary"`.
+ * Class ids of every sample for tracking, read once: `yTrue` one-hot `[n, k]` (argmax) or
+ * integer labels `[n]`/`[n, 1]`; for `"binary"`, `yTrue > 0.5`.
  */
-export function trueClassStats(
-  yTrue: Tensor,
-  yPred: Tensor,
+export function trackingLabels(yTrue: Tensor, task: "binary" | "multiclass"): Int32Array {
+  return tf.tidy(() => {
+    const n = yTrue.shape[0];
+    if (task === "binary") return Int32Array.from(tf.greater(yTrue.reshape([n]), 0.5).dataSync());
+    const oneHot = yTrue.shape.length >= 2 && yTrue.shape[yTrue.shape.length - 1] > 1;
+    const ids = oneHot ? tf.argMax(yTrue, -1) : yTrue.reshape([n]);
+    return Int32Array.from(ids.dataSync());
+  });
+}
+
+/**
+ * True-class probability and correctness of a batch, computed in plain JS from its predictions
+ * (`b × k` row-major values: probabilities, or logits when `fromLogits`) and class ids: cheaper
+ * than a handful of small tensor ops per batch. Correct means the first maximal output is the
+ * true class (as `tf.argMax`); for `"binary"`, `p > 0.5` equals the label.
+ */
+export function classStats(
+  pred: ArrayLike<number>,
+  labels: ArrayLike<number>,
   task: "binary" | "multiclass",
   fromLogits: boolean,
-): [Tensor, Tensor] {
-  const b = yPred.shape[0];
-  if (task === "binary") {
-    const p = (fromLogits ? tf.sigmoid(yPred) : yPred).reshape([b]);
-    const y = tf.greater(yTrue.reshape([b]), 0.5);
-    const prob = tf.where(y, p, tf.sub(1, p));
-    return [prob, tf.equal(tf.greater(p, 0.5), y).toFloat()];
+): { prob: Float32Array; correct: Uint8Array } {
+  const b = labels.length, k = pred.length / b;
+  const prob = new Float32Array(b), correct = new Uint8Array(b);
+  for (let i = 0; i < b; i++) {
+    const y = labels[i];
+    if (task === "binary") {
+      const z = pred[i];
+      const p = fromLogits ? 1 / (1 + Math.exp(-z)) : z;
+      prob[i] = y === 1 ? p : 1 - p;
+      correct[i] = (p > 0.5 ? 1 : 0) === y ? 1 : 0;
+      continue;
+    }
+    const row = i * k;
+    let best = 0, max = pred[row];
+    for (let c = 1; c < k; c++) {
+      if (pred[row + c] > max) {
+        max = pred[row + c];
+        best = c;
+      }
+    }
+    correct[i] = best === y ? 1 : 0;
+    if (fromLogits) {
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp(pred[row + c] - max);
+      prob[i] = Math.exp(pred[row + y] - max) / sum;
+    } else {
+      prob[i] = pred[row + y];
+    }
   }
-  const k = yPred.shape[yPred.shape.length - 1];
-  const labels =
-    yTrue.shape.length === yPred.shape.length && yTrue.shape[yTrue.shape.length - 1] === k
-      ? tf.argMax(yTrue, -1)
-      : tf.cast(yTrue.reshape([b]), "int32");
-  const probs = fromLogits ? tf.softmax(yPred) : yPred;
-  const prob = tf.sum(tf.mul(probs, tf.oneHot(labels, k)), -1);
-  return [prob, tf.equal(tf.argMax(yPred, -1), labels).toFloat()];
+  return { prob, correct };
 }

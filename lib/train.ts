@@ -12,11 +12,12 @@ import { Progress } from "./progress.ts";
 import { checkReduction, reduceLoss, type Reduction } from "./reduce.ts";
 import { formatShape, shapeOf, type Tensor, type TensorInput, toTensor } from "./tensor_input.ts";
 import {
+  classStats,
   inferTask,
   SampleTracker,
+  trackingLabels,
   type TrackOptions,
   type TrackTask,
-  trueClassStats,
 } from "./tracking.ts";
 
 /** A tfjs `LayersModel` (`tf.LayersModel`), re-declared so documented signatures can name it. */
@@ -387,6 +388,7 @@ export async function train(
     if (val) history.valLoss = [];
     const progress = new Progress({ total: epochs, quiet: options.quiet });
     let stopped = false;
+    let labelIds: Int32Array | null = null;
 
     for (let epoch = 0; epoch < epochs && !stopped; epoch++) {
       if (options.shuffle ?? true) shuffleLikeTfjs(order, random);
@@ -400,18 +402,10 @@ export async function train(
         if (stats.firstPred && trackOpt) {
           task = trackOpt.task ?? inferTask(stats.firstPred);
           tracker = new SampleTracker(n, { ...trackOpt, task });
+          if (task !== "regression") labelIds = trackingLabels(data.y, task);
           if (tracker.pass === "training") tracker.startEpoch();
         }
-        if (tracker?.pass === "training") {
-          tracker.record(
-            ids,
-            stats.values!.subarray(0, ids.length),
-            ...(task === "regression" ? [] : [
-              stats.values!.subarray(ids.length, 2 * ids.length),
-              stats.values!.subarray(2 * ids.length, 3 * ids.length),
-            ]),
-          );
-        }
+        if (tracker?.pass === "training") record(tracker, ids, stats.values!);
         if (options.callbacks?.onBatchEnd) {
           const r = await options.callbacks.onBatchEnd(batch, {
             loss: stats.loss,
@@ -495,11 +489,33 @@ export async function train(
               }`,
             );
           }
-          const parts = t === "regression" ? [v] : [v, ...trueClassStats(yb, p, t, fromLogits)];
-          const values = tf.concat(parts).dataSync() as Float32Array;
+          // Losses and predictions are read as they are (tf.concat costs ~1 ms on wasm); class
+          // statistics are computed in JS.
+          const values = readValues(v, t === "regression" ? null : p);
           return { loss: lossValue, values, firstPred: firstTracked ? p.shape : undefined };
         });
       }
+    }
+
+    function readValues(v: tf.Tensor, p: tf.Tensor | null): Float32Array {
+      const loss = v.dataSync() as Float32Array;
+      if (p === null) return loss;
+      const pred = p.dataSync() as Float32Array;
+      const out = new Float32Array(loss.length + pred.length);
+      out.set(loss);
+      out.set(pred, loss.length);
+      return out;
+    }
+
+    function record(tr: SampleTracker, ids: ArrayLike<number>, values: Float32Array): void {
+      const b = ids.length;
+      if (tr.task === "regression" || labelIds === null) {
+        tr.record(ids, values.subarray(0, b));
+        return;
+      }
+      const labels = Int32Array.from(ids, (i) => labelIds![i]);
+      const { prob, correct } = classStats(values.subarray(b), labels, tr.task, fromLogits);
+      tr.record(ids, values.subarray(0, b), prob, correct);
     }
 
     function cleanPass(tr: SampleTracker, t: TrackTask): void {
@@ -510,18 +526,9 @@ export async function train(
           const xb = data.x.slice(start, end - start), yb = data.y.slice(start, end - start);
           const p = forward(xb, false);
           const v = perSample(yb, p).reshape([end - start]);
-          const parts = t === "regression" ? [v] : [v, ...trueClassStats(yb, p, t, fromLogits)];
-          return tf.concat(parts).dataSync() as Float32Array;
+          return readValues(v, t === "regression" ? null : p);
         });
-        const b = end - start;
-        const ids = Int32Array.from({ length: b }, (_, i) => start + i);
-        if (t === "regression") tr.record(ids, values);
-        else {tr.record(
-            ids,
-            values.subarray(0, b),
-            values.subarray(b, 2 * b),
-            values.subarray(2 * b),
-          );}
+        record(tr, Int32Array.from({ length: end - start }, (_, i) => start + i), values);
       }
     }
 
