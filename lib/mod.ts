@@ -125,7 +125,7 @@ export type {
 export { SampleTracker } from "./tracking.ts";
 export type { TrackedValues, TrackOptions, TrackPass, TrackTask } from "./tracking.ts";
 export { inJupyter, Progress } from "./progress.ts";
-export type { ProgressMode, ProgressOptions } from "./progress.ts";
+export type { JupyterApi, ProgressMode, ProgressOptions } from "./progress.ts";
 export { lossSummary, topLosses } from "./analysis.ts";
 export type {
   LossSummary,

@@ -18,9 +18,13 @@ export interface ProgressOptions {
   quiet?: boolean;
   /** Force a mode instead of detecting it (tests use this). */
   mode?: ProgressMode;
+  /** The Jupyter API to draw with; default `Deno.jupyter` (tests pass a fake). */
+  jupyter?: JupyterApi;
 }
 
-interface JupyterApi {
+/** The part of `Deno.jupyter` progress uses. */
+export interface JupyterApi {
+  /** Shows a MIME bundle; with `display_id` and `update`, replaces an earlier output in place. */
   display(
     obj: unknown,
     options?: { raw?: boolean; update?: boolean; display_id?: string },
@@ -103,6 +107,7 @@ export class Progress {
   #last = 0;
   #lastLog = 0;
   #done = 0;
+  #api: JupyterApi | null;
 
   /** A new display; nothing is shown until the first update. */
   constructor(options: ProgressOptions) {
@@ -111,7 +116,10 @@ export class Progress {
     }
     this.total = options.total;
     this.#label = options.label ?? "epoch";
-    this.mode = options.quiet ? "quiet" : options.mode ?? detectMode();
+    this.#api = options.jupyter ?? jupyterApi();
+    this.mode = options.quiet
+      ? "quiet"
+      : options.mode ?? (options.jupyter ? "jupyter" : detectMode());
   }
 
   /** Reports that `done` of `total` steps are finished, with a short status text. */
@@ -137,7 +145,7 @@ export class Progress {
       case "quiet":
         return;
       case "jupyter": {
-        const api = jupyterApi();
+        const api = this.#api;
         if (api === null) return;
         const html = `<div style="font-family:monospace"><progress value="${this.#done}" max="${
           this.total || 1
