@@ -92,11 +92,31 @@ ensure_kernelspec() {
   printf '%s\n' "$spec" >"$dir/kernel.json"
 }
 
+# Debian's Chromium (the browser test drives /usr/bin/chromium through playwright-core, which is an npm
+# package of deno.json) and DejaVu fonts, so chart text in the screenshots has real glyphs.
 ensure_browser() {
-  if [ -x /usr/bin/chromium ]; then
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+  [ -d "$root/node_modules/playwright-core" ] ||
+    die "node_modules/playwright-core is missing; run \`deno install\` in $root"
+  # A Chromium that is installed but cannot start (missing libraries) fails here, not mid-test.
+  # Once per Chromium version: the stamp holds the version that last passed.
+  local stamp="$tools/chromium-ok.stamp" version profile ok=0
+  version=$(/usr/bin/chromium --version 2>/dev/null || true)
+  if [ -n "$version" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ]; then
     return
   fi
-  apt_install chromium fonts-dejavu-core
+  profile=$(mktemp -d)
+  timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run \
+    --user-data-dir="$profile" --dump-dom about:blank 2>/dev/null | grep -q "<body" && ok=1
+  rm -rf "$profile"
+  [ "$ok" = 1 ] ||
+    die "/usr/bin/chromium is installed but cannot open a page headless; try: apt-get install --reinstall chromium"
+  printf '%s\n' "$version" >"$stamp"
 }
 
 ensure_deno
