@@ -243,3 +243,15 @@ export type {
   TwinTrainingOptions,
   TwinTrainingResult,
 } from "./same_training.ts";
+export {
+  compareAccumulation,
+  sequenceTokenLoss,
+  trainableVariables,
+} from "./accumulation_comparison.ts";
+export type {
+  AccumulationComparison,
+  AccumulationComparisonOptions,
+  AccumulationRow,
+} from "./accumulation_comparison.ts";
+export { comparePerGraphLoss, perGraphLossLoop } from "./per_graph_comparison.ts";
+export type { PerGraphComparison } from "./per_graph_comparison.ts";
