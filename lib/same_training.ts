@@ -39,7 +39,7 @@ export interface GradientComparison {
   largestGradient: number;
   /** Number of scalar weights compared. */
   weightCount: number;
-  /** One sentence with the numbers, for printing. */
+  /** The numbers in two or three short lines, for printing. */
   summary: string;
 }
 
@@ -84,7 +84,7 @@ export interface TwinTrainingResult {
   largestWeight: number;
   /** Largest difference between the two per-epoch loss histories. */
   maxLossDifference: number;
-  /** One sentence with the numbers, for printing. */
+  /** The numbers in two or three short lines, for printing. */
   summary: string;
   /** Disposes both models and both optimizers. */
   dispose(): void;
@@ -144,6 +144,10 @@ function lossName(loss: CompileLoss, index: number): string {
 
 function fmt(x: number): string {
   return x === 0 ? "0" : x.toPrecision(3);
+}
+
+function bitwise(difference: number): string {
+  return difference === 0 ? " (bit for bit equal)" : "";
 }
 
 /** Largest |a − b| over paired tensors, and largest |a|; call inside tf.tidy. */
@@ -218,14 +222,11 @@ export function compareGradients(options: GradientComparisonOptions): GradientCo
     };
   });
   const r = result!;
-  const summary =
-    `On one batch of ${batch}, ${lossName(losses[0], 0)} gives batch loss ${
-      fmt(r.batchLoss[0])
-    } and ${lossName(losses[1], 1)} ${fmt(r.batchLoss[1])}; over ${r.weightCount} weights the ` +
-    `largest gradient is ${fmt(r.largestGradient)} and the largest difference between the two ` +
-    `gradients is ${fmt(r.maxAbsDifference)}${
-      r.maxAbsDifference === 0 ? " (bit for bit equal)" : ""
-    }.`;
+  const names = losses.map(lossName);
+  const summary = `One batch of ${batch}: batch loss ${fmt(r.batchLoss[0])} with ${names[0]}, ` +
+    `${fmt(r.batchLoss[1])} with ${names[1]}.\n` +
+    `Gradients over ${r.weightCount} weights: largest ${fmt(r.largestGradient)}; largest ` +
+    `difference between the two ${fmt(r.maxAbsDifference)}${bitwise(r.maxAbsDifference)}.`;
   return { ...r, summary };
 }
 
@@ -326,12 +327,13 @@ export async function trainTwins(options: TwinTrainingOptions): Promise<TwinTrai
       ...history[0].map((l, e) => Math.abs(l - history[1][e])),
     );
     const names = options.losses.map(lossName);
-    const summary = `After ${epochs} epoch${epochs === 1 ? "" : "s"} of model.fit from the same ` +
-      `initial weights and batch order, the copies trained with ${names[0]} and ${names[1]} ` +
-      `reach training loss ${fmt(history[0].at(-1)!)} and ${fmt(history[1].at(-1)!)}; the ` +
-      `largest weight is ${fmt(largestWeight)} and the largest difference between the two ` +
-      `models' weights is ${fmt(maxWeightDifference)}` +
-      `${maxWeightDifference === 0 ? " (bit for bit equal)" : ""}.`;
+    const summary = `${epochs} epoch${epochs === 1 ? "" : "s"} of model.fit from the same ` +
+      `initial weights, in the same batch order.\n` +
+      `Training loss at the end: ${fmt(history[0].at(-1)!)} with ${names[0]}, ` +
+      `${fmt(history[1].at(-1)!)} with ${names[1]}; largest difference between the two loss ` +
+      `histories ${fmt(maxLossDifference)}.\n` +
+      `Weights after training: largest ${fmt(largestWeight)}; largest difference between the ` +
+      `two models ${fmt(maxWeightDifference)}${bitwise(maxWeightDifference)}.`;
     return {
       models: [models[0], models[1]],
       history: [history[0], history[1]],
