@@ -30,7 +30,8 @@ os.environ["NO_COLOR"] = "1"
 try:
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    from nbclient.exceptions import CellExecutionComplete, CellExecutionError, CellTimeoutError
+    from nbclient.util import ensure_async, run_sync
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 except ImportError as error:  # pragma: no cover - depends on the machine
@@ -67,6 +68,64 @@ def html_exporter():
         template_file="losslab.html.j2",
         filters={"svg_data_uri": svg_data_uri},
     )
+
+
+class FrontEndClient(NotebookClient):
+    """A NotebookClient that keeps outputs which arrive after their cell reported idle.
+
+    The Deno kernel can send a cell's stdout or display after its idle status. nbclient drops such
+    messages (it only listens to the running cell); Jupyter front ends route every message to the
+    cell that sent the request. This client does the same: it remembers which request each cell made
+    and files a late message under that cell, and drains the channel after the last cell.
+    """
+
+    LATE_TYPES = {"stream", "display_data", "execute_result", "error"}
+
+    def __init__(self, nb, **kw):
+        super().__init__(nb, **kw)
+        self.cell_of_request = {}
+        self.running = None
+
+    def start_recording(self):
+        execute = self.kc.execute
+
+        def recording_execute(*args, **kwargs):
+            msg_id = execute(*args, **kwargs)
+            self.cell_of_request[msg_id] = self.running
+            return msg_id
+
+        self.kc.execute = recording_execute
+
+    def run_cell(self, cell, index):
+        self.running = (cell, index)
+        return self.execute_cell(cell, index)
+
+    def file_late(self, msg):
+        target = self.cell_of_request.get(msg["parent_header"].get("msg_id"))
+        if target is not None and msg["msg_type"] in self.LATE_TYPES:
+            cell, index = target
+            self.output(cell.outputs, msg, None, index)
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
+            else:
+                self.file_late(msg)
+
+    async def _async_drain(self, quiet):
+        while True:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=quiet))
+            except Exception:  # queue.Empty: nothing more within `quiet` seconds
+                return
+            self.file_late(msg)
+
+    drain = run_sync(_async_drain)
 
 
 def outputs_of(nb):
@@ -128,7 +187,7 @@ def describe_failure(path, nb, index, error):
 
 def run_notebook(path, out_dir, timeout, twice, html_out):
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    client = FrontEndClient(
         nb,
         timeout=timeout,
         kernel_name="deno",
@@ -139,15 +198,17 @@ def run_notebook(path, out_dir, timeout, twice, html_out):
     failure = None
     started = time.monotonic()
     with client.setup_kernel():
+        client.start_recording()
         for _ in range(2 if twice else 1):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
                 try:
-                    client.execute_cell(cell, index)
+                    client.run_cell(cell, index)
                 except (CellExecutionError, CellTimeoutError, RuntimeError) as error:
                     failure = describe_failure(path, nb, index, error)
                     break
+            client.drain(1.0)
             passes.append(snapshot(nb))
             if failure:
                 break
