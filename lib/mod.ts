@@ -255,3 +255,8 @@ export type {
 } from "./accumulation_comparison.ts";
 export { comparePerGraphLoss, perGraphLossLoop } from "./per_graph_comparison.ts";
 export type { PerGraphComparison } from "./per_graph_comparison.ts";
+// notebook 05 (considerations)
+export { spread, timeTrainingSteps } from "./step_timing.ts";
+export type { Spread, StepTiming, StepTimingOptions } from "./step_timing.ts";
+export { findNonFinite } from "./find_non_finite.ts";
+export { lossGradientWeights } from "./loss_gradient_weights.ts";
