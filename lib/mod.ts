@@ -255,6 +255,11 @@ export type {
 } from "./accumulation_comparison.ts";
 export { comparePerGraphLoss, perGraphLossLoop } from "./per_graph_comparison.ts";
 export type { PerGraphComparison } from "./per_graph_comparison.ts";
+// notebook 02 (sample-specific analysis)
+export { fitLine } from "./line_fit.ts";
+export type { LineFit } from "./line_fit.ts";
+export { compareNoiseDetectors, NOISE_DETECTORS, noiseDetectorScores } from "./noise_detectors.ts";
+export type { DetectorComparison, DetectorRow, NoiseDetector } from "./noise_detectors.ts";
 // notebook 05 (considerations)
 export { spread, timeTrainingSteps } from "./step_timing.ts";
 export type { Spread, StepTiming, StepTimingOptions } from "./step_timing.ts";
