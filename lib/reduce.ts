@@ -163,20 +163,25 @@ export function reduceLoss(values: TensorInput, options: ReduceOptions = {}): Te
   return tf.tidy(() => {
     const v = toTensor(values, fn, "values");
     let weighted = v;
-    let weightTotal: tf.Tensor | null = null;
+    let weightTotal: number | null = null;
     if (options.sampleWeight !== undefined) {
       const w = prepareSampleWeight(fn, options.sampleWeight, shape);
       weighted = tf.mul(v, w);
       if (reduction === "mean_with_sample_weight") {
-        weightTotal = tf.sum(tf.broadcastTo(w, weighted.shape));
+        // Summed on the host: the weights were just read back for the sign check, and a host
+        // number keeps the divisor off the gradient path (tf.divNoNan's Equal has no gradient).
+        const data = w.dataSync();
+        let sum = 0;
+        for (let i = 0; i < data.length; i++) sum += data[i];
+        weightTotal = sum * (weighted.size / w.size);
       }
     }
     if (reduction === "none") return weighted === v ? v.clone() : weighted;
     const total = tf.sum(weighted);
     if (reduction === "sum") return total;
     if (weightTotal !== null) {
-      // Keras's divide_no_nan: all-zero weights give a loss of 0, not NaN.
-      return tf.divNoNan(total, weightTotal);
+      // Keras's divide_no_nan: all-zero weights give a loss of 0 (and a zero gradient), not NaN.
+      return weightTotal === 0 ? tf.mul(total, 0) : tf.div(total, weightTotal);
     }
     return tf.div(total, weighted.size);
   });

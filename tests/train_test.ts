@@ -107,12 +107,9 @@ Deno.test("train: classWeight multiplies sampleWeight (sum reduction)", async ()
   c.dispose();
 });
 
-// Ignored until reduceLoss's "mean_with_sample_weight" is differentiable: tf.divNoNan compares
-// with tf.equal on the loss path, and tfjs has no gradient for Equal.
-Deno.test({
-  name: "train: mean_with_sample_weight with classWeight (weighted mean)",
-  ignore: true,
-}, async () => {
+// Also guards reduceLoss's "mean_with_sample_weight" staying differentiable (tf.divNoNan's Equal
+// has no gradient in tfjs).
+Deno.test("train: mean_with_sample_weight with classWeight (weighted mean)", async () => {
   // Model ŷ = c (one parameter). Labels classes 0, 1, 1; classWeight {0: 2, 1: 1};
   // sampleWeight [1, 1, 2] -> combined [2, 1, 2]. Per-sample CE on logits [c, 0]:
   // ℓ0 = logsumexp(c, 0) − c, ℓ1 = logsumexp(c, 0). Weighted mean = Σ wᵢℓᵢ / Σ wᵢ.
