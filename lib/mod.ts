@@ -265,3 +265,5 @@ export { spread, timeTrainingSteps } from "./step_timing.ts";
 export type { Spread, StepTiming, StepTimingOptions } from "./step_timing.ts";
 export { findNonFinite } from "./find_non_finite.ts";
 export { lossGradientWeights } from "./loss_gradient_weights.ts";
+export { compareReductions } from "./reduction_comparison.ts";
+export type { ReductionComparisonOptions, ReductionResult } from "./reduction_comparison.ts";
