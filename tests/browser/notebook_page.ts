@@ -72,20 +72,30 @@ export async function openNotebook(
   return page;
 }
 
+/** Options for {@linkcode runAll}. */
+export interface RunAllOptions {
+  /** Kernel > Restart & Run All (true) or Cell > Run All in the kernel as it is (false). */
+  restart: boolean;
+  /** Milliseconds until the run must be finished. */
+  timeoutMs: number;
+}
+
 /**
- * Kernel > Restart & Run All; resolves when no cell is queued or running and the kernel is idle.
- * Returns the milliseconds from the click to idle.
+ * Runs every cell the way the menu does (Restart & Run All without the confirm dialog, or Run All);
+ * resolves when every cell's reply and outputs have arrived and the kernel is idle, with the
+ * milliseconds it took.
  */
-export async function restartAndRunAll(
-  page: Page,
-  name: string,
-  timeoutMs: number,
-): Promise<number> {
+export async function runAll(page: Page, name: string, options: RunAllOptions): Promise<number> {
   const started = performance.now();
-  await page.evaluate(() =>
+  await page.evaluate((restart) => {
     // deno-lint-ignore no-explicit-any
-    (globalThis as any).Jupyter.notebook.restart_run_all({ confirm: false }).then(() => true)
-  );
+    const nb = (globalThis as any).Jupyter.notebook;
+    // restart_run_all resolves once the new kernel is ready, after it has queued every cell.
+    return restart
+      ? nb.restart_run_all({ confirm: false }).then(() => true)
+      : nb.execute_all_cells();
+  }, options.restart);
+  const timeoutMs = options.timeoutMs;
   try {
     await page.waitForFunction(
       () => {
@@ -93,9 +103,17 @@ export async function restartAndRunAll(
         const nb = (globalThis as any).Jupyter.notebook;
         // deno-lint-ignore no-explicit-any
         const cells = nb.get_cells().filter((c: any) => c.cell_type === "code");
+        // A cell is done when its execute_reply (shell) and its idle status (iopub) have both been
+        // handled: the two channels are not ordered against each other, and the outputs arrive on
+        // iopub before idle, so "no In [*] and kernel idle" alone can miss a cell's last outputs.
+        const callbacks = nb.kernel._msg_callbacks;
         // deno-lint-ignore no-explicit-any
-        const waiting = cells.some((c: any) => c.input_prompt_number === "*");
-        return !waiting && !nb.kernel_busy;
+        const pending = cells.some((c: any) => {
+          if (c.input_prompt_number === "*") return true;
+          const cb = c.last_msg_id ? callbacks[c.last_msg_id] : undefined;
+          return cb !== undefined && !(cb.shell_done && cb.iopub_done);
+        });
+        return !pending && !nb.kernel_busy;
       },
       null,
       { timeout: timeoutMs, polling: 250 },
@@ -107,7 +125,35 @@ export async function restartAndRunAll(
         running.map((c) => `cell ${c.index + 1} (${c.head})`).join(", "),
     );
   }
+  await settle(page, Math.min(15_000, timeoutMs));
   return performance.now() - started;
+}
+
+// The Deno kernel forwards console output through a channel it flushes after a short sleep, so under
+// load a cell's last stream message can arrive after its idle status (Jupyter leaves output after
+// idle undefined; classic Notebook still files it under the cell by its parent id). Wait until the
+// outputs stop changing for QUIET_MS, at most `maxMs`.
+const QUIET_MS = 1500;
+
+async function settle(page: Page, maxMs: number): Promise<void> {
+  const fingerprint = () =>
+    page.evaluate(() =>
+      // deno-lint-ignore no-explicit-any
+      (globalThis as any).Jupyter.notebook.get_cells().map((c: any) =>
+        c.output_area ? JSON.stringify(c.output_area.outputs).length : 0
+      ).join(",")
+    );
+  const deadline = performance.now() + maxMs;
+  let last = await fingerprint();
+  let quietSince = performance.now();
+  while (performance.now() < deadline && performance.now() - quietSince < QUIET_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await fingerprint();
+    if (now !== last) {
+      last = now;
+      quietSince = performance.now();
+    }
+  }
 }
 
 /** Every code cell: prompt number, outputs (from the front end's model) and what is drawn. */
