@@ -255,6 +255,16 @@ export type {
 } from "./accumulation_comparison.ts";
 export { comparePerGraphLoss, perGraphLossLoop } from "./per_graph_comparison.ts";
 export type { PerGraphComparison } from "./per_graph_comparison.ts";
+// notebook 03 (weighted sample losses)
+export { compareWeightings, perClassRecall, WEIGHTINGS } from "./weighting_comparison.ts";
+export type {
+  Weighting,
+  WeightingComparison,
+  WeightingComparisonOptions,
+  WeightingRun,
+} from "./weighting_comparison.ts";
+export { classWeightTrap } from "./class_weight_trap.ts";
+export type { ClassWeightTrap, ClassWeightTrapOptions } from "./class_weight_trap.ts";
 // notebook 02 (sample-specific analysis)
 export { fitLine } from "./line_fit.ts";
 export type { LineFit } from "./line_fit.ts";
