@@ -41,30 +41,37 @@ interface Summary {
   passes: { index: number; outputs: { output_type: string; mime?: string[] }[] }[][];
 }
 
-/** nbclient's view of every notebook (one pass), from the project's own executor. */
-async function nbclientRun(): Promise<Map<string, Summary>> {
+/** nbclient's view of one notebook (one pass), from the project's own executor. */
+async function nbclientRun(name: string): Promise<Summary> {
   const out = await Deno.makeTempDir({ prefix: "losslab-browser-nbclient-" });
   try {
     const { code, stdout, stderr } = await new Deno.Command("/usr/bin/python3", {
-      args: [`${ROOT}tools/run_notebooks.py`, "--no-html", "--out", out],
+      args: [
+        `${ROOT}tools/run_notebooks.py`,
+        `${ROOT}notebooks/${name}`,
+        "--no-html",
+        "--out",
+        out,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();
     const log = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
-    let summaries: Summary[];
     try {
-      summaries = JSON.parse(await Deno.readTextFile(`${out}/summary.json`));
+      const [summary] = JSON.parse(await Deno.readTextFile(`${out}/summary.json`)) as Summary[];
+      return summary;
     } catch {
-      throw new Error(`tools/run_notebooks.py wrote no summary (exit ${code}):\n${log}`);
+      throw new Error(
+        `tools/run_notebooks.py wrote no summary for ${name} (exit ${code}):\n${log}`,
+      );
     }
-    return new Map(summaries.map((s) => [s.notebook, s]));
   } finally {
     await Deno.remove(out, { recursive: true }).catch(() => {});
   }
 }
 
-function notebookTexts(): Map<string, string> {
-  return new Map(NOTEBOOKS.map((n) => [n, Deno.readTextFileSync(`${ROOT}notebooks/${n}`)]));
+function readNotebook(name: string): string {
+  return Deno.readTextFileSync(`${ROOT}notebooks/${name}`);
 }
 
 /** The assertions of one Run All pass; `where` names the notebook and pass. */
@@ -191,8 +198,6 @@ Deno.test({
       "jupyter-notebook is missing; run `bash tools/setup.sh --browser`",
     );
     assert.ok(NOTEBOOKS.length > 0, "no notebooks in notebooks/");
-    const before = notebookTexts();
-    const expected = await nbclientRun();
     await Deno.mkdir(SCREENSHOTS, { recursive: true });
 
     const server = await startNotebookServer();
@@ -202,13 +207,9 @@ Deno.test({
       const context = browser.context;
       for (const name of NOTEBOOKS) {
         await t.step(name, async () => {
-          const summary = expected.get(name);
-          assert.ok(summary, `${name}: tools/run_notebooks.py did not run it`);
-          // The comparison with nbclient needs both to run the same file.
-          assert.ok(
-            Deno.readTextFileSync(`${ROOT}notebooks/${name}`) === before.get(name),
-            `${name} changed on disk after the nbclient run; rerun the test`,
-          );
+          // nbclient right before the browser, on the same file: what the front end must match.
+          const text = readNotebook(name);
+          const summary = await nbclientRun(name);
           const page = await openNotebook(context, server, name);
           const pageErrors: string[] = [];
           page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -232,6 +233,10 @@ Deno.test({
               );
               // Before the checks, so a failing pass leaves its picture; pass 2 overwrites pass 1.
               await screenshotNotebook(page, `${SCREENSHOTS}/${name.replace(/\.ipynb$/, ".png")}`);
+              assert.ok(
+                readNotebook(name) === text,
+                `${name} changed on disk while the test ran (someone edited it; rerun the test)`,
+              );
               checkPass(cells, summary, `${name} pass ${pass}`);
             }
             assert.deepEqual(pageErrors, [], `${name}: the page threw`);
@@ -248,13 +253,6 @@ Deno.test({
     } finally {
       await browser?.close();
       await server.close();
-    }
-    const after = notebookTexts();
-    for (const name of NOTEBOOKS) {
-      assert.ok(
-        after.get(name) === before.get(name),
-        `${name} changed on disk while the test ran (the server refuses saves: someone edited it?)`,
-      );
     }
   },
 });
