@@ -213,17 +213,20 @@ export async function classWeightTrap(options: ClassWeightTrapOptions): Promise<
       }`,
       `scalar loss:     fit loss ${fmt(result.fitLoss.scalar)} = ${fmt(meanWeight)} × ${
         fmt(unweighted.loss)
-      } (unweighted); gradient − ${fmt(meanWeight)} × unweighted gradient: max ${
+      } (the unweighted loss)`,
+      `                 gradient vs ${fmt(meanWeight)} × unweighted gradient: max difference ${
         fmt(result.scalarVsRescaled)
-      }; vs weighted gradient: max ${fmt(result.scalarVsWeighted)}, cosine ${
-        result.scalarCosine.toFixed(3)
       }`,
-      `per-sample loss: fit loss ${fmt(result.fitLoss.perSample)} (weighted by hand ${
+      `                 gradient vs weighted gradient: max difference ${
+        fmt(result.scalarVsWeighted)
+      }, cosine ${result.scalarCosine.toFixed(3)}`,
+      `per-sample loss: fit loss ${fmt(result.fitLoss.perSample)} (weighted by hand: ${
         fmt(weighted.loss)
-      }); gradient − weighted gradient: max ${fmt(result.perSampleVsWeighted)}, cosine ${
-        result.perSampleCosine.toFixed(3)
-      }`,
-      `(largest gradient entry ${fmt(largestGradient)})`,
+      })`,
+      `                 gradient vs weighted gradient: max difference ${
+        fmt(result.perSampleVsWeighted)
+      }, cosine ${result.perSampleCosine.toFixed(3)}`,
+      `largest gradient entry ${fmt(largestGradient)}`,
     ].join("\n");
     return { ...result, summary };
   } finally {
