@@ -35,6 +35,7 @@ interface PassOutput {
   output_type: string;
   mime?: string[];
   error?: string;
+  text?: string;
 }
 interface Summary {
   notebook: string;
@@ -127,13 +128,28 @@ Deno.test({
             }
           }
         }
-        // A rerun shows what the first run showed: the same outputs, cell by cell.
-        const shape = (pass: Summary["passes"][number]) =>
-          pass.map((c) => c.outputs.map((o) => `${o.output_type}:${(o.mime ?? []).join("+")}`));
+        // A rerun shows what the first run showed: the same charts and displays cell by cell, and
+        // the same amount of printed text. (The Deno kernel can flush a cell's stdout late enough
+        // that a front end files it under the next cell, so printed text is compared as a whole.)
+        type Pass = Summary["passes"][number];
+        const displays = (pass: Pass) =>
+          pass.map((c) =>
+            c.outputs.filter((o) => o.output_type !== "stream")
+              .map((o) => `${o.output_type}:${(o.mime ?? []).join("+")}`)
+          );
+        const printedLines = (pass: Pass) =>
+          pass.flatMap((c) => c.outputs.filter((o) => o.output_type === "stream"))
+            .map((o) => (o.text ?? "").split("\n").filter((line) => line !== "").length)
+            .reduce((a, b) => a + b, 0);
         assert.deepEqual(
-          shape(summary.passes[1]),
-          shape(summary.passes[0]),
-          `${summary.notebook}: rerun differs`,
+          displays(summary.passes[1]),
+          displays(summary.passes[0]),
+          `${summary.notebook}: rerun displays differ`,
+        );
+        assert.equal(
+          printedLines(summary.passes[1]),
+          printedLines(summary.passes[0]),
+          `${summary.notebook}: rerun prints a different number of lines`,
         );
       });
     }

@@ -155,7 +155,7 @@ def snapshot(nb):
                 entry["error"] = f"{o.get('ename')}: {o.get('evalue')}"
             if o.output_type == "stream":
                 entry["name"] = o.get("name")
-                entry["text"] = o.get("text", "")[-2000:]
+                entry["text"] = o.get("text", "")
             if "data" in o and "text/plain" in o["data"]:
                 entry["text"] = str(o["data"]["text/plain"])[-2000:]
             outs.append(entry)
