@@ -29,8 +29,11 @@ const SCREENSHOTS = `${ROOT}build/screenshots`;
 /** Generous per-Run-All budget: the notebooks take up to ~20 s each through the kernel. */
 const RUN_ALL_TIMEOUT_MS = 120_000;
 
+// LOSSLAB_NOTEBOOKS=00_overview.ipynb,04_structured_data.ipynb runs only those (default: all).
+const ONLY = Deno.env.get("LOSSLAB_NOTEBOOKS")?.split(",").map((n) => n.trim()).filter(Boolean);
 const NOTEBOOKS = [...Deno.readDirSync(`${ROOT}notebooks`)]
   .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
+  .filter((e) => !ONLY || ONLY.includes(e.name))
   .map((e) => e.name)
   .sort();
 
@@ -38,7 +41,7 @@ const NOTEBOOKS = [...Deno.readDirSync(`${ROOT}notebooks`)]
 interface Summary {
   notebook: string;
   failure: string | null;
-  passes: { index: number; outputs: { output_type: string; mime?: string[] }[] }[][];
+  passes: { index: number; outputs: { output_type: string; mime?: string[]; text?: string }[] }[][];
 }
 
 /** nbclient's view of one notebook (one pass), from the project's own executor. */
@@ -102,10 +105,21 @@ function checkPass(cells: PageCell[], expected: Summary, where: string): void {
   const inBrowser = new Set(cells.filter((c) => c.outputs.length).map((c) => c.index));
   const inNbclient = new Set(nbclient.filter((c) => c.outputs.length).map((c) => c.index));
   const differ = cells.filter((c) => inBrowser.has(c.index) !== inNbclient.has(c.index)).map((c) =>
-    `cell ${c.index + 1} (${c.head}) has ${
-      inBrowser.has(c.index) ? "outputs in the browser only" : "outputs under nbclient only"
-    }`
+    inBrowser.has(c.index)
+      ? `cell ${c.index + 1} (${c.head}) has outputs in the browser only: ${
+        JSON.stringify(c.outputs.map((o) => `${o.outputType}: ${o.text}`))
+      }`
+      : `cell ${c.index + 1} (${c.head}) has outputs under nbclient only${misplaced(c.index)}`
   );
+  // Where the browser shows an output that nbclient filed under another cell.
+  function misplaced(index: number): string {
+    const lines = nbclient.find((c) => c.index === index)?.outputs
+      .flatMap((o) => (o.text ?? "").split("\n")).filter((l) => l.trim().length > 3) ?? [];
+    const host = cells.find((c) =>
+      c.index !== index && lines.some((l) => c.outputs.some((o) => o.text.includes(l.slice(0, 40))))
+    );
+    return host ? `; its output shows up under cell ${host.index + 1} (${host.head})` : "";
+  }
   assert.deepEqual(
     differ,
     [],
@@ -197,7 +211,7 @@ Deno.test({
       findJupyterNotebook(),
       "jupyter-notebook is missing; run `bash tools/setup.sh --browser`",
     );
-    assert.ok(NOTEBOOKS.length > 0, "no notebooks in notebooks/");
+    assert.ok(NOTEBOOKS.length > 0, `no notebooks in notebooks/${ONLY ? ` named ${ONLY}` : ""}`);
     await Deno.mkdir(SCREENSHOTS, { recursive: true });
 
     const server = await startNotebookServer();

@@ -21,6 +21,8 @@ export interface PageOutput {
   marks: number;
   /** Width x height of the drawn SVG in CSS pixels. */
   size: [number, number];
+  /** The start of a stream's text or of the `text/plain` data, for messages. */
+  text: string;
 }
 
 /** What one code cell shows after a run. */
@@ -185,6 +187,7 @@ export function readCells(page: Page): Promise<PageCell[]> {
           svg: svg !== null && svg !== undefined,
           marks,
           size: [Math.round(box?.width ?? 0), Math.round(box?.height ?? 0)],
+          text: String(o.text ?? o.data?.["text/plain"] ?? "").slice(0, 120),
         };
       });
       result.push({
