@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type EgoNetworkBatch, perGraphLoss } from "./segment_losses.ts";
+import { assertBatchNodes, type EgoNetworkBatch, perGraphLoss } from "./segment_losses.ts";
 import { formatShape, shapeOf, type TensorInput, toTensor } from "./tensor_input.ts";
 
 /** What {@linkcode comparePerGraphLoss} measured. */
@@ -49,14 +49,7 @@ export function perGraphLossLoop(perNode: TensorInput, batch: EgoNetworkBatch): 
       `${fn}: batch.segmentIds has ${batch.segmentIds.length} entries, expected ${batch.nodes.length} like batch.nodes`,
     );
   }
-  const bad = batch.nodes.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= shape[0]);
-  if (bad >= 0) {
-    throw new RangeError(
-      `${fn}: batch.nodes has node ${batch.nodes[bad]} at index ${bad}, but perNode has ${
-        shape[0]
-      } nodes`,
-    );
-  }
+  assertBatchNodes(fn, batch, shape[0]);
   const members = batch.centers.map(() => [] as number[]);
   batch.segmentIds.forEach((g, j) => members[g]?.push(batch.nodes[j]));
   const empty = members.findIndex((m) => m.length === 0);

@@ -165,16 +165,40 @@ export function perGraphLoss(perNode: TensorInput, batch: EgoNetworkBatch): Tens
   if (shape.length !== 1) {
     throw new RangeError(`${fn}: perNode has shape ${formatShape(shape)}, expected [nodes]`);
   }
-  const bad = batch.nodes.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= shape[0]);
-  if (bad >= 0) {
-    throw new RangeError(
-      `${fn}: batch.nodes has node ${batch.nodes[bad]} at index ${bad}, but perNode has ${
-        shape[0]
-      } nodes`,
-    );
-  }
+  assertBatchNodes(fn, batch, shape[0]);
   return tf.tidy(() => {
     const gathered = tf.gather(toTensor(perNode, fn, "perNode"), batch.nodes);
     return segmentMeanLoss(gathered, batch.segmentIds, batch.centers.length);
   });
+}
+
+/**
+ * Checks that every node a batch of graphs refers to exists among `numNodes` per-node values.
+ *
+ * @example
+ * ```ts
+ * import { assertBatchNodes } from "./segment_losses.ts";
+ * assertBatchNodes("example", { nodes: [0, 1] }, 2);
+ * let message = "";
+ * try {
+ *   assertBatchNodes("example", { nodes: [0, 5] }, 2);
+ * } catch (error) {
+ *   message = (error as Error).message;
+ * }
+ * if (!message.includes("node 5")) throw new Error("expected an error naming node 5");
+ * ```
+ */
+export function assertBatchNodes(
+  fn: string,
+  batch: Pick<EgoNetworkBatch, "nodes">,
+  numNodes: number,
+): void {
+  const bad = batch.nodes.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= numNodes);
+  if (bad >= 0) {
+    throw new RangeError(
+      `${fn}: batch.nodes has node ${
+        batch.nodes[bad]
+      } at index ${bad}, but perNode has ${numNodes} nodes`,
+    );
+  }
 }
