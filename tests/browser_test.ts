@@ -31,6 +31,10 @@ const RUN_ALL_TIMEOUT_MS = 120_000;
 
 // LOSSLAB_NOTEBOOKS=00_overview.ipynb,04_structured_data.ipynb runs only those (default: all).
 const ONLY = Deno.env.get("LOSSLAB_NOTEBOOKS")?.split(",").map((n) => n.trim()).filter(Boolean);
+
+// A browser, a Notebook server and every notebook twice take minutes: `deno task test:browser`
+// sets this, and plain `deno test` (the unit tests) skips these tests.
+const INTEGRATION = Deno.env.get("LOSSLAB_INTEGRATION") === "1";
 const NOTEBOOKS = [...Deno.readDirSync(`${ROOT}notebooks`)]
   .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
   .filter((e) => !ONLY || ONLY.includes(e.name))
@@ -154,6 +158,7 @@ function checkPass(cells: PageCell[], expected: Summary, where: string): void {
 
 Deno.test({
   name: "browser: a standalone chart .html renders interactively from file:// with no network",
+  ignore: !INTEGRATION,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -221,6 +226,7 @@ Deno.test({
 
 Deno.test({
   name: "browser: every notebook runs twice in classic Jupyter Notebook, charts drawn",
+  ignore: !INTEGRATION,
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
