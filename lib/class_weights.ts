@@ -26,8 +26,16 @@ export interface ClassWeightOptions {
   numClasses?: number;
 }
 
+/** Labels: a tensor, nested number arrays, or a typed array of class ids (as the loaders return). */
+export type LabelInput = TensorInput | ArrayLike<number>;
+
 /** Class indices from integer labels (`[n]` or `[n, 1]`) or one-hot rows (`[n, k]`, k > 1). */
-function classIndices(fn: string, labels: TensorInput): { ids: number[]; width: number | null } {
+function classIndices(fn: string, input: LabelInput): { ids: number[]; width: number | null } {
+  // Typed arrays (e.g. a loader's Int32Array of class ids) are read as plain [n] labels.
+  const labels: TensorInput = input instanceof tf.Tensor || Array.isArray(input) ||
+      typeof input === "number"
+    ? input as TensorInput
+    : Array.from(input as ArrayLike<number>);
   const shape = shapeOf(labels, fn, "labels");
   if (shape.length === 0 || shape.length > 2 || shape[0] === 0) {
     throw new RangeError(
@@ -69,7 +77,7 @@ function classIndices(fn: string, labels: TensorInput): { ids: number[]; width: 
  * if (Math.abs(w[0] - 2 / 3) > 1e-12 || w[1] !== 2) throw new Error(`got ${w}`);
  * ```
  */
-export function classWeights(labels: TensorInput, options: ClassWeightOptions = {}): number[] {
+export function classWeights(labels: LabelInput, options: ClassWeightOptions = {}): number[] {
   const fn = "classWeights";
   const method = options.method ?? "balanced";
   if (method !== "balanced" && method !== "effective_number") {
@@ -119,7 +127,7 @@ export function classWeights(labels: TensorInput, options: ClassWeightOptions = 
  * ```
  */
 export function sampleWeightsFromClassWeights(
-  labels: TensorInput,
+  labels: LabelInput,
   classWeights: readonly number[],
 ): Tensor1D {
   const fn = "sampleWeightsFromClassWeights";

@@ -83,7 +83,7 @@ export type { CosineSimilarityOptions } from "./margin_losses.ts";
 export { makeLoss } from "./make_loss.ts";
 export type { LossFunction, MakeLossOptions, PerSampleLoss } from "./make_loss.ts";
 export { classWeights, sampleWeightsFromClassWeights } from "./class_weights.ts";
-export type { ClassWeightMethod, ClassWeightOptions } from "./class_weights.ts";
+export type { ClassWeightMethod, ClassWeightOptions, LabelInput } from "./class_weights.ts";
 export { inspectLoss } from "./inspect_loss.ts";
 export type { InspectLossOptions, LossInspection, LossOutputKind } from "./inspect_loss.ts";
 

@@ -77,3 +77,12 @@ Deno.test("classWeights: bad input", () => {
     "sampleWeightsFromClassWeights: classWeights[0] is -1",
   );
 });
+
+Deno.test("classWeights and sampleWeightsFromClassWeights read a typed array of class ids like a plain array", () => {
+  // The loaders return class ids as Int32Array; [0, 0, 0, 1] → balanced n/(k·n_c) = 4/6, 4/2.
+  const ids = new Int32Array([0, 0, 0, 1]);
+  assertClose(classWeights(ids), [4 / 6, 2], 1e-12);
+  const w = sampleWeightsFromClassWeights(ids, [1, 5]);
+  assertClose(w, [1, 1, 1, 5], 0);
+  w.dispose();
+});
