@@ -24,6 +24,10 @@ for arg in "$@"; do
   esac
 done
 
+# Deno trusts only its built-in Mozilla roots by default; a machine whose registry traffic passes a
+# TLS proxy trusts that proxy's CA in the system store, so use both.
+export DENO_TLS_CA_STORE="${DENO_TLS_CA_STORE:-system,mozilla}"
+
 say() { echo "setup: $*" >&2; }
 die() { echo "setup: $*" >&2; exit 1; }
 
