@@ -15,6 +15,7 @@
 
 // --- set-up -------------------------------------------------------------------------------
 export { seededRandom, setupBackend } from "./backend.ts";
+export { show } from "./show.ts";
 export type { BackendInfo, BackendName, SetupOptions } from "./backend.ts";
 
 // --- charts: core ---------------------------------------------------------------------------
