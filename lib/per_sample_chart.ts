@@ -123,7 +123,8 @@ export function perSampleChart(
     type: "quantitative",
     title: xTitle,
     axis: { format: "d", tickMinStep: 1 },
-    scale: { padding: 6 },
+    // No "nice" rounding: with padding it stretched the rank axis to start at -10.
+    scale: { padding: 6, nice: false, zero: false },
   };
   let marks: VegaLiteSpec[] = [];
   let note: string;
@@ -260,7 +261,7 @@ export function perSampleChart(
   });
 
   const title = options.title ??
-    `The mean ${lossName} (${fmt(m)}) hides a spread from ${fmt(lo)} to ${fmt(hi)}`;
+    `One mean (${fmt(m)}) hides per-sample ${lossName} from ${fmt(lo)} to ${fmt(hi)}`;
   const spec = {
     title: {
       text: title,
