@@ -62,6 +62,21 @@ export function compileSpec(spec: VegaLiteSpec): vega.Spec {
   return compiled;
 }
 
+// vega's own estimate (0.8 × characters × font size) is about 1.4 times the real width of DejaVu
+// Sans, the theme's font, which left a wide empty band beside every chart with a long title. 0.58
+// (0.63 in bold) is DejaVu Sans's average advance for mixed text; still deterministic.
+function estimateTextWidth(
+  item: { fontSize?: number; fontWeight?: string | number },
+  text: unknown,
+): number {
+  const size = item.fontSize ?? 11;
+  const bold = item.fontWeight === "bold" || Number(item.fontWeight) >= 600;
+  const chars = Array.isArray(text)
+    ? Math.max(0, ...text.map((t) => String(t).length))
+    : String(text ?? "").length;
+  return Math.ceil((bold ? 0.63 : 0.58) * size * chars);
+}
+
 /**
  * Renders a Vega-Lite spec to an SVG string in-process, deterministically: the same spec gives the
  * same bytes (vega's gradient and clip ids are reset, and text is measured by vega's built-in
@@ -78,21 +93,6 @@ export function compileSpec(spec: VegaLiteSpec): vega.Spec {
  * if (!svg.startsWith("<svg")) throw new Error("expected an SVG");
  * ```
  */
-// vega's own estimate (0.8 × characters × font size) is about 1.4 times the real width of DejaVu
-// Sans, the theme's font, which left a wide empty band beside every chart with a long title. 0.58
-// (0.63 in bold) is DejaVu Sans's average advance for mixed text; still deterministic.
-function estimateTextWidth(
-  item: { fontSize?: number; fontWeight?: string | number },
-  text: unknown,
-): number {
-  const size = item.fontSize ?? 11;
-  const bold = item.fontWeight === "bold" || Number(item.fontWeight) >= 600;
-  const chars = Array.isArray(text)
-    ? Math.max(0, ...text.map((t) => String(t).length))
-    : String(text ?? "").length;
-  return Math.ceil((bold ? 0.63 : 0.58) * size * chars);
-}
-
 export async function renderSVG(spec: VegaLiteSpec): Promise<string> {
   const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: "none" });
   try {
