@@ -96,19 +96,30 @@ export function prepareSampleWeight(
   sampleWeight: SampleWeight,
   valuesShape: readonly number[],
 ): tf.Tensor {
+  return checkedSampleWeight(fn, sampleWeight, valuesShape).weight;
+}
+
+/** {@linkcode prepareSampleWeight}, plus the weights' sum, taken in the same single read-back. */
+function checkedSampleWeight(
+  fn: string,
+  sampleWeight: SampleWeight,
+  valuesShape: readonly number[],
+): { weight: tf.Tensor; sum: number } {
   const wShape = shapeOf(sampleWeight, fn, "sampleWeight");
   const aligned = alignWeightShape(fn, valuesShape, wShape);
   assertFinite(fn, "sampleWeight", sampleWeight);
   const w = toTensor(sampleWeight, fn, "sampleWeight");
   const data = w.dataSync();
+  let sum = 0;
   for (let i = 0; i < data.length; i++) {
     if (data[i] < 0) {
       throw new RangeError(
         `${fn}: sampleWeight has value ${data[i]} at flat index ${i}, expected weights >= 0`,
       );
     }
+    sum += data[i];
   }
-  return w.reshape(aligned);
+  return { weight: w.reshape(aligned), sum };
 }
 
 /**
@@ -165,14 +176,11 @@ export function reduceLoss(values: TensorInput, options: ReduceOptions = {}): Te
     let weighted = v;
     let weightTotal: number | null = null;
     if (options.sampleWeight !== undefined) {
-      const w = prepareSampleWeight(fn, options.sampleWeight, shape);
+      const { weight: w, sum } = checkedSampleWeight(fn, options.sampleWeight, shape);
       weighted = tf.mul(v, w);
       if (reduction === "mean_with_sample_weight") {
-        // Summed on the host: the weights were just read back for the sign check, and a host
-        // number keeps the divisor off the gradient path (tf.divNoNan's Equal has no gradient).
-        const data = w.dataSync();
-        let sum = 0;
-        for (let i = 0; i < data.length; i++) sum += data[i];
+        // A host number (the weights were read back once for the sign check) keeps the divisor
+        // off the gradient path: tf.divNoNan's Equal has no gradient in tfjs.
         weightTotal = sum * (weighted.size / w.size);
       }
     }
