@@ -80,60 +80,46 @@ Deno.test("train: weighted SGD step equals the hand-computed weighted gradient",
   opt.dispose();
 });
 
+// Model ŷ = c (one parameter). Labels classes 0, 1, 1; classWeight {0: 2, 1: 1};
+// sampleWeight [1, 1, 2] -> combined [2, 1, 2]. Per-sample CE on logits [c, 0]:
+// ℓ0 = logsumexp(c, 0) − c, ℓ1 = logsumexp(c, 0).
+const C0 = 0.3;
+const LSE = Math.log(Math.exp(C0) + 1);
+const WEIGHTED_SUM = 2 * (LSE - C0) + 1 * LSE + 2 * LSE; // Σ wᵢℓᵢ, with Σ wᵢ = 5
+
+async function combinedWeightLoss(reduction: "sum" | "mean_with_sample_weight"): Promise<number[]> {
+  const c = tf.variable(tf.scalar(C0));
+  try {
+    const res = await train(
+      (xb) => tf.stack([tf.mul(tf.onesLike(xb.reshape([-1])), c), tf.zeros([xb.shape[0]])], 1),
+      [[0], [0], [0]],
+      [0, 1, 1],
+      {
+        loss: makeLoss((t, p) => sparseCategoricalCrossentropy(t, p, { fromLogits: true }), {
+          reduction,
+        }),
+        optimizer: tf.train.sgd(0),
+        sampleWeight: [1, 1, 2],
+        classWeight: { 0: 2, 1: 1 },
+        shuffle: false,
+        variables: [c],
+        quiet: true,
+      },
+    );
+    return res.history.loss;
+  } finally {
+    c.dispose();
+  }
+}
+
 Deno.test("train: classWeight multiplies sampleWeight (sum reduction)", async () => {
-  // Model ŷ = c (one parameter). Labels classes 0, 1, 1; classWeight {0: 2, 1: 1};
-  // sampleWeight [1, 1, 2] -> combined [2, 1, 2]. Per-sample CE on logits [c, 0]:
-  // ℓ0 = logsumexp(c, 0) − c, ℓ1 = logsumexp(c, 0). Sum = Σ wᵢℓᵢ.
-  const c = tf.variable(tf.scalar(0.3));
-  const lse = Math.log(Math.exp(0.3) + 1);
-  const expected = 2 * (lse - 0.3) + 1 * lse + 2 * lse;
-  const res = await train(
-    (xb) => tf.stack([tf.mul(tf.onesLike(xb.reshape([-1])), c), tf.zeros([xb.shape[0]])], 1),
-    [[0], [0], [0]],
-    [0, 1, 1],
-    {
-      loss: makeLoss((t, p) => sparseCategoricalCrossentropy(t, p, { fromLogits: true }), {
-        reduction: "sum",
-      }),
-      optimizer: tf.train.sgd(0),
-      sampleWeight: [1, 1, 2],
-      classWeight: { 0: 2, 1: 1 },
-      shuffle: false,
-      variables: [c],
-      quiet: true,
-    },
-  );
-  assertClose(res.history.loss, [expected], 1e-6);
-  c.dispose();
+  assertClose(await combinedWeightLoss("sum"), [WEIGHTED_SUM], 1e-6);
 });
 
 // Also guards reduceLoss's "mean_with_sample_weight" staying differentiable (tf.divNoNan's Equal
 // has no gradient in tfjs).
 Deno.test("train: mean_with_sample_weight with classWeight (weighted mean)", async () => {
-  // Model ŷ = c (one parameter). Labels classes 0, 1, 1; classWeight {0: 2, 1: 1};
-  // sampleWeight [1, 1, 2] -> combined [2, 1, 2]. Per-sample CE on logits [c, 0]:
-  // ℓ0 = logsumexp(c, 0) − c, ℓ1 = logsumexp(c, 0). Weighted mean = Σ wᵢℓᵢ / Σ wᵢ.
-  const c = tf.variable(tf.scalar(0.3));
-  const lse = Math.log(Math.exp(0.3) + 1);
-  const expected = (2 * (lse - 0.3) + 1 * lse + 2 * lse) / 5;
-  const res = await train(
-    (xb) => tf.stack([tf.mul(tf.onesLike(xb.reshape([-1])), c), tf.zeros([xb.shape[0]])], 1),
-    [[0], [0], [0]],
-    [0, 1, 1],
-    {
-      loss: makeLoss((t, p) => sparseCategoricalCrossentropy(t, p, { fromLogits: true }), {
-        reduction: "mean_with_sample_weight",
-      }),
-      optimizer: tf.train.sgd(0),
-      sampleWeight: [1, 1, 2],
-      classWeight: { 0: 2, 1: 1 },
-      shuffle: false,
-      variables: [c],
-      quiet: true,
-    },
-  );
-  assertClose(res.history.loss, [expected], 1e-6);
-  c.dispose();
+  assertClose(await combinedWeightLoss("mean_with_sample_weight"), [WEIGHTED_SUM / 5], 1e-6);
 });
 
 Deno.test("train: bad weights and missing class weights are clear errors", async () => {
