@@ -7,9 +7,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type BackendName, setupBackend } from "../lib/backend.ts";
-import { meanSquaredError } from "../lib/regression_losses.ts";
-import { binaryCrossentropy, categoricalCrossentropy } from "../lib/probabilistic_losses.ts";
+import { type BackendName, setupBackend } from "../lib/runtime/backend.ts";
+import { meanSquaredError } from "../lib/losses/regression.ts";
+import { binaryCrossentropy, categoricalCrossentropy } from "../lib/losses/probabilistic.ts";
 
 const ROWS = 1_000_000;
 const MSE_D = 4, CCE_K = 10;

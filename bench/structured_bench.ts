@@ -5,13 +5,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { seededRandom, setupBackend } from "../lib/backend.ts";
-import { accumulateGradients } from "../lib/grad_accumulation.ts";
-import { createGcn, trainGcn } from "../lib/graph_conv.ts";
-import { forceLayout } from "../lib/graph_layout.ts";
-import { maskedLoss } from "../lib/masked_losses.ts";
-import { loadMiserables } from "../lib/miserables.ts";
-import { segmentMeanLoss } from "../lib/segment_losses.ts";
+import { seededRandom, setupBackend } from "../lib/runtime/backend.ts";
+import { accumulateGradients } from "../lib/training/accumulation.ts";
+import { createGcn, trainGcn } from "../lib/structured/gcn.ts";
+import { forceLayout } from "../lib/structured/graph_layout.ts";
+import { maskedLoss } from "../lib/losses/masked.ts";
+import { loadMiserables } from "../lib/datasets/miserables.ts";
+import { segmentMeanLoss } from "../lib/losses/per_graph.ts";
 
 function time(fn: () => void, repeats: number): number {
   fn(); // warm-up

@@ -1,5 +1,5 @@
 /**
- * The real browser test (issue 8): what a learner sees. Debian's classic Jupyter Notebook server
+ * The real browser test: what a learner sees. Debian's classic Jupyter Notebook server
  * with the project's Deno kernel, driven in Debian's Chromium (headless, network cut) through
  * playwright-core. Every notebook in notebooks/ is opened, Kernel > Restart & Run All is pressed, then
  * Run All again in the same kernel, and each time: no error output, every code cell run in order,
@@ -13,7 +13,7 @@
  * @module
  */
 import { assert } from "./assert.ts";
-import { Chart, VEGA_LITE_MIME } from "../lib/chart.ts";
+import { Chart, VEGA_LITE_MIME } from "../lib/charts/chart.ts";
 import { checkChromium, launchChromium } from "./browser/chromium.ts";
 import { findJupyterNotebook, startNotebookServer } from "./browser/notebook_server.ts";
 import {

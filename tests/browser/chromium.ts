@@ -1,7 +1,7 @@
 /**
- * Debian's Chromium, driven by playwright-core, for the browser test: headless, the flags of issue 8,
- * a fresh user-data directory, and the network cut (a dead proxy; loopback stays direct, so the local
- * Notebook server still answers). `close()` always leaves no Chromium behind.
+ * Debian's Chromium, driven by playwright-core, for the browser test: headless, with the flags a
+ * closed machine needs, a fresh user-data directory, and the network cut (a dead proxy; loopback
+ * stays direct, so the local Notebook server still answers). `close()` always leaves no Chromium behind.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import { type BrowserContext, chromium } from "playwright-core";
 /** Where Debian's `chromium` package puts the browser. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-/** The flags issue 8 asks for: the machine has no network, no GPU and runs as root in CI. */
+/** The flags Chromium needs here: the machine has no network, no GPU and runs as root in CI. */
 export const CHROMIUM_FLAGS: readonly string[] = [
   "--no-sandbox",
   "--disable-gpu",

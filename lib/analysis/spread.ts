@@ -1,0 +1,43 @@
+/**
+ * The median and interquartile range of repeated measurements, the summary losslab reports for
+ * timings.
+ *
+ * @module
+ */
+
+/** A median with its interquartile range: the middle half of the repeats lies in `[q1, q3]`. */
+export interface Spread {
+  /** The median. */
+  median: number;
+  /** The first quartile (25 %). */
+  q1: number;
+  /** The third quartile (75 %). */
+  q3: number;
+}
+
+/**
+ * Median and interquartile range of `values` (NumPy's default interpolation).
+ *
+ * @example
+ * ```ts
+ * import { spread } from "./spread.ts";
+ * const s = spread([4, 1, 3, 2, 5]);
+ * if (s.median !== 3 || s.q1 !== 2 || s.q3 !== 4) throw new Error(JSON.stringify(s));
+ * ```
+ */
+export function spread(values: readonly number[]): Spread {
+  if (!Array.isArray(values) || values.length === 0) {
+    throw new RangeError(`spread: values has ${values?.length ?? 0} entries, expected at least 1`);
+  }
+  const bad = values.findIndex((v) => typeof v !== "number" || Number.isNaN(v));
+  if (bad >= 0) throw new RangeError(`spread: values has ${values[bad]} at index ${bad}`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75) };
+}
+
+/** Linear-interpolation quantile (NumPy's default) of sorted `values`; `q` in `[0, 1]`. */
+function quantile(sorted: readonly number[], q: number): number {
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}

@@ -1,0 +1,300 @@
+/**
+ * Input handling and statistics shared by the chart builders: read tensors, plain arrays and typed
+ * arrays into plain numbers (without leaking tensors), check lengths and finiteness with errors
+ * that name the builder and the argument, and compute the few statistics the charts draw.
+ *
+ * NaN/Infinity policy (the whole family): a chart refuses non-finite values with a RangeError that
+ * says how many there are and where the first ones are. A chart cannot place an infinite loss, and
+ * silently dropping it would hide exactly the sample a learner needs to find.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Tensor } from "../_core/tensor_input.ts";
+
+/** Numbers a chart reads: a `tf.Tensor`, a plain array or a typed array. */
+export type NumberSeries = Tensor | ArrayLike<number>;
+
+/** Labels a chart shows: sample ids, class names, split names. */
+export type LabelSeries = ArrayLike<string | number>;
+
+/** A matrix a chart reads: a rank-2 tensor, rows of numbers, or a flat array with its dimensions. */
+export type NumberMatrix = Tensor | ArrayLike<ArrayLike<number>> | ArrayLike<number>;
+
+function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/**
+ * Reads a rank-1 series (a tensor of shape `[n]` or `[n, 1]`, or an array of numbers) into a
+ * `Float64Array`. Reading a tensor creates no tensors.
+ *
+ * @example
+ * ```ts
+ * import { readSeries } from "./_data.ts";
+ * const v = readSeries([1, 2, 3], "demo", "losses");
+ * if (v.length !== 3 || v[2] !== 3) throw new Error("wrong values");
+ * ```
+ */
+export function readSeries(value: NumberSeries, fn: string, arg: string): Float64Array {
+  if (value instanceof tf.Tensor) {
+    if (value.isDisposed) throw new TypeError(`${fn}: ${arg} is a disposed tensor`);
+    const s = value.shape;
+    if (!(s.length === 1 || (s.length === 2 && s[1] === 1))) {
+      throw new RangeError(
+        `${fn}: ${arg} has shape ${shapeText(s)}, expected [samples] or [samples, 1] ` +
+          "(one number per sample)",
+      );
+    }
+    if (value.dtype === "string" || value.dtype === "complex64") {
+      throw new TypeError(`${fn}: ${arg} has dtype ${value.dtype}, expected a numeric tensor`);
+    }
+    return Float64Array.from(value.dataSync() as ArrayLike<number>);
+  }
+  if (value === null || typeof value !== "object" || typeof value.length !== "number") {
+    throw new TypeError(
+      `${fn}: ${arg} is ${String(value)}, expected a tf.Tensor or an array of numbers`,
+    );
+  }
+  const out = new Float64Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const x = value[i];
+    if (typeof x !== "number") {
+      throw new TypeError(
+        `${fn}: ${arg}[${i}] is ${Array.isArray(x) ? "an array" : JSON.stringify(x)}, ` +
+          "expected a number (one number per sample)",
+      );
+    }
+    out[i] = x;
+  }
+  return out;
+}
+
+/** A matrix read by {@linkcode readMatrix}: row-major values with their dimensions. */
+export interface MatrixData {
+  /** Row-major values, `rows * cols` of them. */
+  values: Float64Array;
+  /** Number of rows. */
+  rows: number;
+  /** Number of columns. */
+  cols: number;
+}
+
+/**
+ * Reads a matrix: a rank-2 tensor, an array of rows, or a flat array whose dimensions `rows` and
+ * `cols` are given (e.g. a `Float32Array` of epochs × samples).
+ *
+ * @example
+ * ```ts
+ * import { readMatrix } from "./_data.ts";
+ * const m = readMatrix(new Float32Array([1, 2, 3, 4, 5, 6]), "demo", "losses", { rows: 2, cols: 3 });
+ * if (m.values[4] !== 5 || m.cols !== 3) throw new Error("wrong matrix");
+ * ```
+ */
+export function readMatrix(
+  value: NumberMatrix,
+  fn: string,
+  arg: string,
+  dims: { rows?: number; cols?: number; rowsName?: string; colsName?: string } = {},
+): MatrixData {
+  const rowsName = dims.rowsName ?? "rows", colsName = dims.colsName ?? "cols";
+  let values: Float64Array, rows: number, cols: number;
+  if (value instanceof tf.Tensor) {
+    if (value.isDisposed) throw new TypeError(`${fn}: ${arg} is a disposed tensor`);
+    if (value.rank !== 2) {
+      throw new RangeError(
+        `${fn}: ${arg} has shape ${shapeText(value.shape)}, expected [${rowsName}, ${colsName}]`,
+      );
+    }
+    rows = value.shape[0]!;
+    cols = value.shape[1]!;
+    values = Float64Array.from(value.dataSync() as ArrayLike<number>);
+  } else if (value === null || typeof value !== "object" || typeof value.length !== "number") {
+    throw new TypeError(`${fn}: ${arg} is ${String(value)}, expected a tf.Tensor or an array`);
+  } else if (value.length > 0 && typeof value[0] === "object" && value[0] !== null) {
+    const nested = value as ArrayLike<ArrayLike<number>>;
+    rows = nested.length;
+    cols = nested[0].length;
+    values = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const row = nested[r];
+      if (row === null || typeof row !== "object" || row.length !== cols) {
+        throw new RangeError(
+          `${fn}: ${arg} is ragged: ${arg}[${r}] has ${row?.length} values, but ${arg}[0] has ${cols}`,
+        );
+      }
+      for (let c = 0; c < cols; c++) {
+        const x = row[c];
+        if (typeof x !== "number") {
+          throw new TypeError(
+            `${fn}: ${arg}[${r}][${c}] is ${JSON.stringify(x)}, expected a number`,
+          );
+        }
+        values[r * cols + c] = x;
+      }
+    }
+  } else {
+    const flat = readSeries(value as ArrayLike<number>, fn, arg);
+    if (dims.rows === undefined && dims.cols === undefined) {
+      throw new TypeError(
+        `${fn}: ${arg} is a flat array of ${flat.length} numbers; give ${rowsName} and ${colsName}, ` +
+          `or pass an array of rows`,
+      );
+    }
+    rows = dims.rows ?? flat.length / dims.cols!;
+    cols = dims.cols ?? flat.length / dims.rows!;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows * cols !== flat.length) {
+      throw new RangeError(
+        `${fn}: ${arg} has ${flat.length} values, expected ${rowsName} × ${colsName} = ` +
+          `${dims.rows ?? "?"} × ${dims.cols ?? "?"}`,
+      );
+    }
+    values = flat;
+  }
+  if (dims.rows !== undefined && rows !== dims.rows) {
+    throw new RangeError(`${fn}: ${arg} has ${rows} ${rowsName}, but ${rowsName} is ${dims.rows}`);
+  }
+  if (dims.cols !== undefined && cols !== dims.cols) {
+    throw new RangeError(`${fn}: ${arg} has ${cols} ${colsName}, but ${colsName} is ${dims.cols}`);
+  }
+  return { values, rows, cols };
+}
+
+/**
+ * Reads labels (ids, class names) and checks there is one per sample.
+ *
+ * @example
+ * ```ts
+ * import { readLabels } from "./_data.ts";
+ * if (readLabels(["a", "b"], "demo", "ids", 2)[1] !== "b") throw new Error("wrong label");
+ * ```
+ */
+export function readLabels(
+  value: LabelSeries,
+  fn: string,
+  arg: string,
+  expected: number,
+  expectedName = "losses",
+): (string | number)[] {
+  if (value === null || typeof value !== "object" || typeof value.length !== "number") {
+    throw new TypeError(
+      `${fn}: ${arg} is ${String(value)}, expected an array of strings or numbers`,
+    );
+  }
+  if (value.length !== expected) {
+    throw new RangeError(
+      `${fn}: ${arg} has ${value.length} entries, but ${expectedName} has ${expected}; ` +
+        "they must match",
+    );
+  }
+  const out = Array.from(value);
+  for (let i = 0; i < out.length; i++) {
+    const t = typeof out[i];
+    if (t !== "string" && t !== "number") {
+      throw new TypeError(`${fn}: ${arg}[${i}] is ${String(out[i])}, expected a string or number`);
+    }
+  }
+  return out;
+}
+
+/** Throws a RangeError naming `fn` and `arg` when there are no values. */
+export function assertNotEmpty(fn: string, arg: string, n: number): void {
+  if (n === 0) throw new RangeError(`${fn}: ${arg} is empty, expected at least one sample`);
+}
+
+/**
+ * Throws a RangeError saying how many values are NaN or infinite and where the first five are
+ * (`where` turns a flat index into a position such as `epoch 2, sample 5`).
+ *
+ * @example
+ * ```ts
+ * import { assertAllFinite } from "./_data.ts";
+ * try {
+ *   assertAllFinite([1, NaN, Infinity], "demo", "losses");
+ *   throw new Error("should have thrown");
+ * } catch (e) {
+ *   if (!(e as Error).message.includes("2 non-finite")) throw e;
+ * }
+ * ```
+ */
+export function assertAllFinite(
+  values: ArrayLike<number>,
+  fn: string,
+  arg: string,
+  where: (i: number) => string = (i) => `index ${i}`,
+): void {
+  let count = 0;
+  const first: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      count++;
+      if (first.length < 5) first.push(`${values[i]} at ${where(i)}`);
+    }
+  }
+  if (count > 0) {
+    throw new RangeError(
+      `${fn}: ${arg} has ${count} non-finite value${count === 1 ? "" : "s"} (${first.join(", ")}${
+        count > first.length ? ", ..." : ""
+      }); a chart cannot place them. Find where they come from (e.g. log(0) or a diverging ` +
+        "model) or filter them out first",
+    );
+  }
+}
+
+/** The mean of `values` (compensated sum, so long series stay exact enough). */
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0, c = 0;
+  for (let i = 0; i < values.length; i++) {
+    const y = values[i] - c;
+    const t = sum + y;
+    c = (t - sum) - y;
+    sum = t;
+  }
+  return sum / values.length;
+}
+
+/** `values` sorted ascending, as a new `Float64Array`. */
+export function sortedCopy(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/**
+ * The `q` quantile of already sorted values, linearly interpolated between order statistics
+ * (NumPy's default, "type 7"): `quantile([1, 2, 3, 4], 0.5) === 2.5`.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h), hi = Math.ceil(h);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** The share (0..1) of the total carried by the largest `fraction` of the values (sorted asc). */
+export function topShareSorted(sorted: ArrayLike<number>, fraction: number): number {
+  const n = sorted.length;
+  const k = Math.max(1, Math.round(n * fraction));
+  let total = 0, top = 0;
+  for (let i = 0; i < n; i++) {
+    total += sorted[i];
+    if (i >= n - k) top += sorted[i];
+  }
+  return total === 0 ? 0 : top / total;
+}
+
+/** A number in at most 3 significant digits, for labels: `0.123`, `12.3`, `1.23e+5`. */
+export function fmt(x: number): string {
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a >= 1e5 || a < 1e-3) return x.toExponential(2).replace(/\.?0+e/, "e");
+  return String(Number(x.toPrecision(3)));
+}
+
+/** A count with thousands separators: `100,000`. */
+export function fmtCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** A 0..1 share as a percentage: `0.4567` → `"46%"` (one decimal below 10%). */
+export function fmtPercent(share: number): string {
+  const p = share * 100;
+  return `${p < 10 && p !== 0 ? p.toFixed(1) : Math.round(p)}%`;
+}

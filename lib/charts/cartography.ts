@@ -1,0 +1,175 @@
+/**
+ * Dataset cartography (Swayamdipta et al., 2020): each sample's variability (x) against its
+ * confidence (y), coloured by correctness, with the easy-to-learn, ambiguous and hard-to-learn
+ * regions labelled.
+ *
+ * @module
+ */
+import { Chart, type VegaLiteSpec } from "./chart.ts";
+import { CHART_HEIGHT, CHART_WIDTH, chartConfig, MAX_MARKS, SEQUENTIAL_SCHEME } from "./theme.ts";
+import {
+  assertAllFinite,
+  assertNotEmpty,
+  fmt,
+  fmtCount,
+  type LabelSeries,
+  mean,
+  type NumberSeries,
+  readLabels,
+  readSeries,
+} from "./_data.ts";
+import { evenPicks } from "./_layers.ts";
+
+/** The per-sample training statistics a cartography map plots. */
+export interface CartographyData {
+  /** Mean probability of the true class across epochs, in [0, 1]. */
+  confidence: NumberSeries;
+  /** Standard deviation of that probability across epochs, >= 0. */
+  variability: NumberSeries;
+  /** Fraction of epochs in which the sample was predicted correctly, in [0, 1]. */
+  correctness: NumberSeries;
+}
+
+/** Options for {@linkcode cartographyChart}. */
+export interface CartographyChartOptions {
+  /** One id per sample, for tooltips. */
+  ids?: LabelSeries;
+  /** Chart title. */
+  title?: string;
+  /** Plot width in pixels (default 560). */
+  width?: number;
+  /** Plot height in pixels (default 280). */
+  height?: number;
+}
+
+/**
+ * A data map: variability (x) against confidence (y), colour = correctness, with the three regions
+ * labelled: easy-to-learn (high confidence, low variability, top left), hard-to-learn (low
+ * confidence, low variability, bottom left) and ambiguous (high variability, right). Above 5,000
+ * samples an evenly spaced sample of 5,000 is drawn and the subtitle says so.
+ *
+ * @example
+ * ```ts
+ * import { cartographyChart } from "./cartography.ts";
+ * const chart = cartographyChart({
+ *   confidence: [0.9, 0.5, 0.1], variability: [0.05, 0.4, 0.05], correctness: [1, 0.5, 0],
+ * });
+ * if (!chart.summary.includes("3 samples")) throw new Error(chart.summary);
+ * ```
+ */
+export function cartographyChart(
+  data: CartographyData,
+  options: CartographyChartOptions = {},
+): Chart {
+  const fn = "cartographyChart";
+  if (data === null || typeof data !== "object") {
+    throw new TypeError(
+      `${fn}: data is ${String(data)}, expected { confidence, variability, correctness }`,
+    );
+  }
+  const conf = readSeries(data.confidence, fn, "data.confidence");
+  const n = conf.length;
+  assertNotEmpty(fn, "data.confidence", n);
+  const read = (v: NumberSeries, arg: string, lo: number, hi: number) => {
+    const a = readSeries(v, fn, arg);
+    if (a.length !== n) {
+      throw new RangeError(
+        `${fn}: ${arg} has ${a.length} values, but data.confidence has ${n}; they must match`,
+      );
+    }
+    assertAllFinite(a, fn, arg, (i) => `sample ${i}`);
+    const bad = a.findIndex((x) => x < lo || x > hi);
+    if (bad >= 0) {
+      throw new RangeError(`${fn}: ${arg}[${bad}] is ${a[bad]}, expected values in [${lo}, ${hi}]`);
+    }
+    return a;
+  };
+  read(conf, "data.confidence", 0, 1);
+  const vari = read(data.variability, "data.variability", 0, 1);
+  const corr = read(data.correctness, "data.correctness", 0, 1);
+  const ids = options.ids === undefined
+    ? null
+    : readLabels(options.ids, fn, "options.ids", n, `data.confidence (${n} samples)`);
+  const picks = evenPicks(n, MAX_MARKS);
+  const rows = picks.map((i) => ({
+    sample: ids ? ids[i] : i,
+    confidence: conf[i],
+    variability: vari[i],
+    correctness: corr[i],
+  }));
+  // Variability of a probability is at most 0.5; the axis always shows [0, 0.5] so maps compare.
+  const xMax = Math.max(0.5, ...Array.from(vari));
+  const regions = [
+    { x: 0.01 * xMax, y: 0.97, text: "easy-to-learn", align: "left", baseline: "top" },
+    { x: 0.01 * xMax, y: 0.03, text: "hard-to-learn", align: "left", baseline: "bottom" },
+    { x: 0.99 * xMax, y: 0.5, text: "ambiguous", align: "right", baseline: "middle" },
+  ];
+  const spec = {
+    title: {
+      text: options.title ?? "Data map: where each sample sits during training",
+      subtitle: n <= MAX_MARKS
+        ? `${fmtCount(n)} samples, one dot each; colour = share of epochs predicted correctly`
+        : `${fmtCount(n)} samples: ${
+          fmtCount(picks.length)
+        } drawn, evenly spaced; colour = share of epochs correct`,
+    },
+    width: options.width ?? CHART_WIDTH,
+    height: options.height ?? CHART_HEIGHT,
+    config: chartConfig(),
+    layer: [
+      {
+        name: "samples",
+        data: { values: rows },
+        mark: { type: "circle", size: n > 500 ? 12 : 40, opacity: 0.8, aria: n <= 500 },
+        encoding: {
+          x: {
+            field: "variability",
+            type: "quantitative",
+            title: "variability (spread of the true-class probability across epochs)",
+            scale: { domain: [0, xMax] },
+          },
+          y: {
+            field: "confidence",
+            type: "quantitative",
+            title: "confidence (mean true-class probability)",
+            scale: { domain: [0, 1] },
+          },
+          color: {
+            field: "correctness",
+            type: "quantitative",
+            title: "correct",
+            scale: { scheme: SEQUENTIAL_SCHEME, domain: [0, 1] },
+            legend: { format: "%" },
+          },
+          tooltip: [
+            { field: "sample", type: "nominal" },
+            { field: "confidence", type: "quantitative", format: ".3f" },
+            { field: "variability", type: "quantitative", format: ".3f" },
+            { field: "correctness", type: "quantitative", format: ".0%" },
+          ],
+        },
+      },
+      ...regions.map((r, k) => ({
+        name: `region_${k}`,
+        data: { values: [r] },
+        mark: {
+          type: "text",
+          fontSize: 13,
+          fontWeight: "bold",
+          opacity: 0.7,
+          align: r.align,
+          baseline: r.baseline,
+        },
+        encoding: {
+          x: { field: "x", type: "quantitative" },
+          y: { field: "y", type: "quantitative" },
+          text: { field: "text" },
+        },
+      })),
+    ],
+  } as unknown as VegaLiteSpec;
+  const summary = `Data map of ${fmtCount(n)} samples: mean confidence ${
+    fmt(mean(conf))
+  }, mean variability ${fmt(mean(vari))}, mean correctness ${fmt(mean(corr))}.`;
+  return new Chart(spec, { summary });
+}

@@ -1,0 +1,342 @@
+/**
+ * The chart object every chart builder returns: a Vega-Lite spec that displays itself in the Deno
+ * Jupyter kernel as a MIME bundle every front end can draw.
+ *
+ * @module
+ */
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { initWasm, Resvg } from "@resvg/resvg-wasm";
+
+/** A Vega-Lite v5 specification, as `vega-lite` types it. */
+export type VegaLiteSpec = TopLevelSpec;
+
+/** The MIME type JupyterLab and VS Code draw Vega-Lite 5 charts from. */
+export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
+
+/** The schema every losslab spec declares (JupyterLab's built-in renderer is vega-lite 5.x). */
+export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/**
+ * What a chart sends to Jupyter. There is deliberately no `text/html`: front ends rank HTML above
+ * images, and a chart's HTML would need a script from the network.
+ */
+export interface MimeBundle {
+  /** The Vega-Lite spec, drawn interactively by JupyterLab and VS Code. */
+  "application/vnd.vegalite.v5+json": VegaLiteSpec;
+  /** The same chart rendered in-process to SVG (classic Notebook, nbconvert HTML, GitHub). */
+  "image/svg+xml": string;
+  /** The same chart as a base64-encoded PNG (GitHub previews, untrusted notebooks). */
+  "image/png": string;
+  /** A sentence or two saying what the chart shows, with its key numbers. */
+  "text/plain": string;
+}
+
+/** Compiles a Vega-Lite spec to Vega, throwing on any warning so specs stay clean. */
+export function compileSpec(spec: VegaLiteSpec): vega.Spec {
+  const warnings: string[] = [];
+  const logger = {
+    level(): number {
+      return 0;
+    },
+    // The four methods vega-lite's logger interface asks for; only warnings and errors matter.
+    error(...args: readonly unknown[]) {
+      warnings.push(args.join(" "));
+      return this;
+    },
+    warn(...args: readonly unknown[]) {
+      warnings.push(args.join(" "));
+      return this;
+    },
+    info() {
+      return this;
+    },
+    debug() {
+      return this;
+    },
+  };
+  const compiled = compile(spec, { logger: logger as never }).spec;
+  if (warnings.length > 0) {
+    throw new Error(`compileSpec: vega-lite warned: ${warnings.join("; ")}`);
+  }
+  return compiled;
+}
+
+// vega's own estimate (0.8 × characters × font size) is about 1.4 times the real width of DejaVu
+// Sans, the theme's font, which left a wide empty band beside every chart with a long title. 0.58
+// (0.63 in bold) is DejaVu Sans's average advance for mixed text; still deterministic.
+function estimateTextWidth(
+  item: { fontSize?: number; fontWeight?: string | number },
+  text: unknown,
+): number {
+  const size = item.fontSize ?? 11;
+  const bold = item.fontWeight === "bold" || Number(item.fontWeight) >= 600;
+  const chars = Array.isArray(text)
+    ? Math.max(0, ...text.map((t) => String(t).length))
+    : String(text ?? "").length;
+  return Math.ceil((bold ? 0.63 : 0.58) * size * chars);
+}
+
+/**
+ * Renders a Vega-Lite spec to an SVG string in-process, deterministically: the same spec gives the
+ * same bytes (vega's gradient and clip ids are reset, and text is measured by vega's built-in
+ * estimate, as no canvas is loaded).
+ *
+ * @example
+ * ```ts
+ * import { renderSVG } from "./chart.ts";
+ * const svg = await renderSVG({
+ *   data: { values: [{ x: 1, y: 2 }] },
+ *   mark: "point",
+ *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+ * });
+ * if (!svg.startsWith("<svg")) throw new Error("expected an SVG");
+ * ```
+ */
+export async function renderSVG(spec: VegaLiteSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: "none" });
+  try {
+    // Both are exported by vega at run time but missing from its type declarations. Text is
+    // always measured by vega's estimate, even if a canvas package appears, so layouts (and
+    // bytes) do not depend on the machine's fonts.
+    const v = vega as unknown as {
+      resetSVGDefIds(): void;
+      textMetrics?: {
+        canvas?(use: boolean): void;
+        width?: (
+          item: { fontSize?: number; fontWeight?: string | number },
+          text: unknown,
+        ) => number;
+      };
+    };
+    v.textMetrics?.canvas?.(false);
+    if (v.textMetrics) v.textMetrics.width = estimateTextWidth;
+    v.resetSVGDefIds();
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+const NODE_MODULES = new URL("../../node_modules/", import.meta.url);
+const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"];
+let rasteriser: Promise<Uint8Array[]> | null = null;
+
+// resvg's wasm is initialised once per process; the fonts come from the pinned `dejavu-fonts-ttf`
+// package, so a PNG looks the same on every machine and never depends on system fonts.
+function loadRasteriser(): Promise<Uint8Array[]> {
+  rasteriser ??= (async () => {
+    const wasm = await Deno.readFile(new URL("@resvg/resvg-wasm/index_bg.wasm", NODE_MODULES));
+    await initWasm(wasm);
+    return await Promise.all(
+      FONT_FILES.map((f) => Deno.readFile(new URL(`dejavu-fonts-ttf/ttf/${f}`, NODE_MODULES))),
+    );
+  })();
+  return rasteriser;
+}
+
+/**
+ * Rasterises an SVG (as {@linkcode renderSVG} makes) to PNG bytes in-process, with resvg
+ * (WebAssembly) and the DejaVu Sans font shipped by an npm package: no browser, no system fonts.
+ * `scale` multiplies the SVG's pixel size (default 1).
+ *
+ * @example
+ * ```ts
+ * import { rasterizeSVG } from "./chart.ts";
+ * const png = await rasterizeSVG('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>');
+ * if (png[1] !== 0x50 || png[2] !== 0x4e || png[3] !== 0x47) throw new Error("not a PNG");
+ * ```
+ */
+export async function rasterizeSVG(
+  svg: string,
+  options: { scale?: number } = {},
+): Promise<Uint8Array> {
+  const scale = options.scale ?? 1;
+  if (!(scale > 0 && scale <= 8)) {
+    throw new RangeError(`rasterizeSVG: options.scale is ${scale}, expected a number in (0, 8]`);
+  }
+  const fonts = await loadRasteriser();
+  const resvg = new Resvg(svg, {
+    font: {
+      fontBuffers: fonts,
+      defaultFontFamily: "DejaVu Sans",
+      sansSerifFamily: "DejaVu Sans",
+    },
+    fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
+    background: "white",
+  });
+  try {
+    const image = resvg.render();
+    try {
+      return image.asPng();
+    } finally {
+      image.free();
+    }
+  } finally {
+    resvg.free();
+  }
+}
+
+function base64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
+/** Options for {@linkcode Chart}. */
+export interface ChartOptions {
+  /** The `text/plain` summary: what the chart shows, in a sentence or two with its key numbers. */
+  summary: string;
+}
+
+/**
+ * A chart: a Vega-Lite spec plus a plain-text summary. In the Deno kernel,
+ * `await Deno.jupyter.display(chart)` shows it (or end a cell with the chart); elsewhere use
+ * {@linkcode Chart.toSVG}, {@linkcode Chart.toPNG}, {@linkcode Chart.toSpec} or
+ * {@linkcode Chart.save}.
+ *
+ * The display bundle has exactly four MIME types: the Vega-Lite v5 spec (drawn interactively by
+ * JupyterLab and VS Code), an SVG (classic Notebook, nbconvert HTML), a PNG (GitHub's preview,
+ * untrusted notebooks) and a `text/plain` summary. There is no `text/html`.
+ *
+ * @example
+ * ```ts
+ * import { Chart, VEGA_LITE_MIME } from "./chart.ts";
+ * const chart = new Chart({
+ *   data: { values: [{ sample: 0, loss: 1 }, { sample: 1, loss: 3 }] },
+ *   mark: "bar",
+ *   encoding: {
+ *     x: { field: "sample", type: "ordinal" },
+ *     y: { field: "loss", type: "quantitative" },
+ *   },
+ * }, { summary: "two samples, mean loss 2" });
+ * const bundle = await chart.toBundle();
+ * if (!(VEGA_LITE_MIME in bundle) || !bundle["image/svg+xml"].includes("<svg")) {
+ *   throw new Error("bundle is missing a chart");
+ * }
+ * ```
+ */
+export class Chart {
+  readonly #spec: VegaLiteSpec;
+  #svg: Promise<string> | null = null;
+  /** What the chart shows, as text. */
+  readonly summary: string;
+
+  /** Wraps a Vega-Lite spec; the `$schema` is set to Vega-Lite v5. */
+  constructor(spec: VegaLiteSpec, options: ChartOptions) {
+    if (typeof options?.summary !== "string" || options.summary.trim() === "") {
+      throw new TypeError("Chart: options.summary must be a non-empty string");
+    }
+    this.#spec = { $schema: VEGA_LITE_SCHEMA, ...structuredClone(spec) } as VegaLiteSpec;
+    this.summary = options.summary;
+  }
+
+  /** A copy of the Vega-Lite spec. */
+  toSpec(): VegaLiteSpec {
+    return structuredClone(this.#spec);
+  }
+
+  /** The chart rendered to SVG, in-process (rendered once, then reused: the chart is immutable). */
+  toSVG(): Promise<string> {
+    this.#svg ??= renderSVG(this.#spec);
+    this.#svg.catch(() => (this.#svg = null));
+    return this.#svg;
+  }
+
+  /** The chart rasterised to PNG bytes (see {@linkcode rasterizeSVG}); `scale` defaults to 1. */
+  async toPNG(options: { scale?: number } = {}): Promise<Uint8Array> {
+    return rasterizeSVG(await this.toSVG(), options);
+  }
+
+  /** The MIME bundle sent to Jupyter: Vega-Lite spec, SVG, PNG (base64) and text. */
+  async toBundle(): Promise<MimeBundle> {
+    const svg = await this.toSVG();
+    return {
+      [VEGA_LITE_MIME]: this.toSpec(),
+      "image/svg+xml": svg,
+      "image/png": base64(await rasterizeSVG(svg)),
+      "text/plain": this.summary,
+    };
+  }
+
+  /** A standalone, interactive HTML page with vega, vega-lite and vega-embed inlined. */
+  async toHTML(): Promise<string> {
+    return standaloneHTML(this.summary, this.#spec, await this.toSVG());
+  }
+
+  /**
+   * Writes the chart to `path`: `.svg` (the SVG), `.png` (the PNG), `.vl.json` (the spec) or
+   * `.html` (an interactive page with tooltips that works offline: vega, vega-lite and vega-embed
+   * are inlined from `node_modules`, and the SVG is the fallback when scripts are off).
+   */
+  async save(path: string): Promise<void> {
+    if (path.endsWith(".svg")) {
+      await Deno.writeTextFile(path, await this.toSVG());
+    } else if (path.endsWith(".png")) {
+      await Deno.writeFile(path, await this.toPNG());
+    } else if (path.endsWith(".vl.json")) {
+      await Deno.writeTextFile(path, JSON.stringify(this.#spec, null, 2) + "\n");
+    } else if (path.endsWith(".html")) {
+      await Deno.writeTextFile(path, await this.toHTML());
+    } else {
+      throw new RangeError(
+        `Chart.save: path is "${path}", expected a name ending in .svg, .png, .vl.json or .html`,
+      );
+    }
+  }
+
+  /** Called by the Deno kernel to display the chart. */
+  [Symbol.for("Jupyter.display")](): Promise<MimeBundle> {
+    return this.toBundle();
+  }
+}
+
+function escapeHTML(text: string): string {
+  return text.replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!,
+  );
+}
+
+const SCRIPT_FILES = [
+  "vega/build/vega.min.js",
+  "vega-lite/build/vega-lite.min.js",
+  "vega-embed/build/vega-embed.min.js",
+];
+let scripts: Promise<string[]> | null = null;
+
+// Inlined script text must not close its <script> element early.
+function inlineScript(text: string): string {
+  return text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+function standaloneHTML(summary: string, spec: VegaLiteSpec, svg: string): Promise<string> {
+  scripts ??= Promise.all(
+    SCRIPT_FILES.map((f) => Deno.readTextFile(new URL(f, NODE_MODULES))),
+  ).catch((error) => {
+    scripts = null;
+    throw new Error(
+      `Chart.save: cannot read vega's browser builds from node_modules (${error}); ` +
+        "run `deno install` (./losslab does it)",
+    );
+  });
+  return scripts.then((code) =>
+    `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHTML(summary.split("\n")[0])}</title>
+<style>body{font-family:"DejaVu Sans",Verdana,sans-serif;margin:1.5em}#summary{max-width:48em}</style>
+${code.map((c) => `<script>${inlineScript(c)}</script>`).join("\n")}
+</head>
+<body>
+<div id="chart">${svg}</div>
+<p id="summary">${escapeHTML(summary)}</p>
+<script>
+// Replace the static SVG by the interactive chart (tooltips); the SVG stays if scripts are off.
+vegaEmbed("#chart", ${inlineScript(JSON.stringify(spec))}, { actions: false, renderer: "svg" })
+  .catch(function (e) { console.error(e); });
+</script>
+</body></html>
+`
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * Each class's share of the samples, of the loss and of the gradient magnitude, before and after
+ * weighting: where the training signal really comes from.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { Chart, type VegaLiteSpec } from "./chart.ts";
+import { CHART_WIDTH, chartConfig } from "./theme.ts";
+import {
+  assertAllFinite,
+  assertNotEmpty,
+  fmtCount,
+  fmtPercent,
+  type LabelSeries,
+  type NumberSeries,
+  readLabels,
+  readSeries,
+} from "./_data.ts";
+import type { Tensor } from "../_core/tensor_input.ts";
+
+/** Options for {@linkcode classShareChart}. */
+export interface ClassShareChartOptions {
+  /** Per-sample weights (Keras `sampleWeight`); adds the "after weighting" bars. */
+  weights?: NumberSeries;
+  /**
+   * Per-sample gradient magnitudes of the unweighted loss (e.g. the norm of d loss_i / d logits).
+   * With `weights`, the weighted magnitude is `weight × magnitude` (the gradient of `w·loss` is
+   * `w` times the gradient of `loss`).
+   */
+  gradients?: NumberSeries;
+  /** Names of the classes when `labels` are integer indices: `classNames[label]`. */
+  classNames?: readonly string[];
+  /** Chart title. Default: a sentence naming the class with the largest loss share. */
+  title?: string;
+  /** Plot width in pixels (default 560). */
+  width?: number;
+}
+
+/**
+ * Grouped bars, one group per class: its share of the samples, of the total loss, and (when
+ * given) of the total gradient magnitude, each before and after weighting. Labels are class
+ * indices or names; losses, weights and gradients have one value per sample. Weights and
+ * gradients must be finite and non-negative; NaN or infinite losses are refused.
+ *
+ * @example
+ * ```ts
+ * import { classShareChart } from "./class_share.ts";
+ * const chart = classShareChart([0, 0, 0, 1], [1, 1, 1, 3], { classNames: ["cat", "dog"] });
+ * if (!chart.summary.includes("dog: 25% of samples, 50% of loss")) throw new Error(chart.summary);
+ * ```
+ */
+export function classShareChart(
+  labels: LabelSeries | Tensor,
+  losses: NumberSeries,
+  options: ClassShareChartOptions = {},
+): Chart {
+  const fn = "classShareChart";
+  const loss = readSeries(losses, fn, "losses");
+  const n = loss.length;
+  assertNotEmpty(fn, "losses", n);
+  assertAllFinite(loss, fn, "losses", (i) => `sample ${i}`);
+  const raw = labels instanceof tf.Tensor
+    ? Array.from(readSeries(labels, fn, "labels"))
+    : readLabels(labels, fn, "labels", n, `losses (${n} samples)`);
+  if (raw.length !== n) {
+    throw new RangeError(
+      `${fn}: labels has ${raw.length} entries, but losses has ${n}; they must match`,
+    );
+  }
+  const names = options.classNames;
+  const classOf = raw.map((l, i) => {
+    if (names && typeof l === "number") {
+      if (!Number.isInteger(l) || l < 0 || l >= names.length) {
+        throw new RangeError(
+          `${fn}: labels[${i}] is ${l}, expected an integer in [0, ${names.length}) to index classNames`,
+        );
+      }
+      return names[l];
+    }
+    return String(l);
+  });
+  const readNonNegative = (v: NumberSeries, arg: string) => {
+    const a = readSeries(v, fn, arg);
+    if (a.length !== n) {
+      throw new RangeError(
+        `${fn}: ${arg} has ${a.length} values, but losses has ${n}; they must match`,
+      );
+    }
+    assertAllFinite(a, fn, arg, (i) => `sample ${i}`);
+    const bad = a.findIndex((x) => x < 0);
+    if (bad >= 0) throw new RangeError(`${fn}: ${arg}[${bad}] is ${a[bad]}, expected values >= 0`);
+    return a;
+  };
+  const w = options.weights === undefined
+    ? null
+    : readNonNegative(options.weights, "options.weights");
+  const g = options.gradients === undefined
+    ? null
+    : readNonNegative(options.gradients, "options.gradients");
+
+  const classes = names
+    ? [...names].filter((c) => classOf.includes(c))
+    : [...new Set(classOf)].sort();
+  const measures: [string, (i: number) => number][] = [["samples", () => 1], [
+    "loss",
+    (i) => loss[i],
+  ]];
+  if (w) measures.push(["loss, weighted", (i) => w[i] * loss[i]]);
+  if (g) measures.push(["gradient", (i) => g[i]]);
+  if (g && w) measures.push(["gradient, weighted", (i) => w[i] * g[i]]);
+  const shares = measures.map(([, f]) => {
+    const per = new Map<string, number>(classes.map((c) => [c, 0]));
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const v = f(i);
+      per.set(classOf[i], per.get(classOf[i])! + v);
+      total += v;
+    }
+    return classes.map((c) => (total === 0 ? 0 : per.get(c)! / total));
+  });
+  const rows = classes.flatMap((c, k) =>
+    measures.map(([measure], j) => ({
+      class: c,
+      measure,
+      share: shares[j][k],
+      label: fmtPercent(shares[j][k]),
+    }))
+  );
+  const lossIdx = measures.findIndex(([m]) => m === (w ? "loss, weighted" : "loss"));
+  const top = shares[lossIdx].indexOf(Math.max(...shares[lossIdx]));
+  const title = options.title ??
+    `Class "${classes[top]}" is ${fmtPercent(shares[0][top])} of the samples but carries ${
+      fmtPercent(shares[lossIdx][top])
+    } of the ${w ? "weighted " : ""}loss`;
+  const order = measures.map(([m]) => m);
+  const encoding = {
+    y: { field: "class", type: "nominal", title: "class", sort: classes },
+    yOffset: { field: "measure", type: "nominal", sort: order },
+    x: {
+      field: "share",
+      type: "quantitative",
+      title: "share of the total (all classes add up to 100%)",
+      axis: { format: "%" },
+      scale: { domain: [0, 1] },
+    },
+  };
+  const spec = {
+    title: {
+      text: title,
+      subtitle: `${fmtCount(n)} samples in ${classes.length} classes; bars: ${order.join(" · ")}`,
+    },
+    width: options.width ?? CHART_WIDTH,
+    height: { step: 14 },
+    config: chartConfig(),
+    data: { values: rows },
+    layer: [
+      {
+        name: "bars",
+        mark: { type: "bar" },
+        encoding: {
+          ...encoding,
+          color: { field: "measure", type: "nominal", sort: order, title: "share of" },
+          tooltip: [
+            { field: "class", type: "nominal" },
+            { field: "measure", type: "nominal", title: "share of" },
+            { field: "share", type: "quantitative", format: ".1%" },
+          ],
+        },
+      },
+      {
+        name: "bar_labels",
+        mark: { type: "text", align: "left", dx: 3, fontSize: 10 },
+        encoding: { ...encoding, text: { field: "label" } },
+      },
+    ],
+  } as unknown as VegaLiteSpec;
+  const summary = `Per-class shares over ${fmtCount(n)} samples: ` +
+    classes.map((c, k) =>
+      `${c}: ` +
+      measures.map(([m], j) => `${fmtPercent(shares[j][k])} of ${m === "samples" ? "samples" : m}`)
+        .join(", ")
+    ).join("; ") + ".";
+  return new Chart(spec, { summary });
+}

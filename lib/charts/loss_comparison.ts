@@ -1,0 +1,204 @@
+/**
+ * The same samples under two or more losses or weightings (MSE vs Huber, unweighted vs weighted),
+ * side by side, each with its own mean rule.
+ *
+ * @module
+ */
+import { Chart, type VegaLiteSpec } from "./chart.ts";
+import { CHART_COLORS, CHART_HEIGHT, chartConfig, MAX_MARKS } from "./theme.ts";
+import {
+  assertAllFinite,
+  assertNotEmpty,
+  fmt,
+  fmtCount,
+  type LabelSeries,
+  mean,
+  type NumberSeries,
+  readLabels,
+  readSeries,
+} from "./_data.ts";
+import { evenPicks } from "./_layers.ts";
+
+/** Options for {@linkcode lossComparisonChart}. */
+export interface LossComparisonChartOptions {
+  /** `"faceted"` (one panel per loss, default) or `"layered"` (one panel, a colour per loss). */
+  layout?: "faceted" | "layered";
+  /** `"sorted"` (each loss's samples sorted by that loss, default) or `"data"` (data order). */
+  order?: "sorted" | "data";
+  /** Faceted layout: share the y scale across panels (default `true`, so heights compare). */
+  sharedScale?: boolean;
+  /** One id per sample, shown in tooltips. */
+  ids?: LabelSeries;
+  /** Chart title. Default: a sentence comparing the means. */
+  title?: string;
+  /** What the values are, for the y axis (default `"loss"`). */
+  lossName?: string;
+  /** Width of each panel (faceted) or of the chart (layered), in pixels. */
+  width?: number;
+  /** Plot height in pixels (default 280). */
+  height?: number;
+}
+
+/**
+ * Plots several per-sample loss series over the same samples, given as
+ * `{ name: losses, ... }` (at least one; all the same length), each with its own labelled mean
+ * rule. Faceted panels share the y scale by default so the heights compare honestly.
+ *
+ * Above 5,000 samples per series each series draws 2,000 samples (evenly spaced ranks when
+ * sorted, every k-th sample in data order) and the subtitle says so; means use every sample.
+ * NaN or infinite values are refused with their count and positions.
+ *
+ * @example
+ * ```ts
+ * import { lossComparisonChart } from "./loss_comparison.ts";
+ * const chart = lossComparisonChart({ MSE: [0, 1, 16], Huber: [0, 0.5, 3.5] });
+ * if (!chart.summary.includes("MSE mean 5.67")) throw new Error(chart.summary);
+ * ```
+ */
+export function lossComparisonChart(
+  series: Record<string, NumberSeries>,
+  options: LossComparisonChartOptions = {},
+): Chart {
+  const fn = "lossComparisonChart";
+  if (series === null || typeof series !== "object" || Array.isArray(series)) {
+    throw new TypeError(`${fn}: series is ${String(series)}, expected { name: losses, ... }`);
+  }
+  const names = Object.keys(series);
+  if (names.length === 0) throw new RangeError(`${fn}: series is empty, expected at least one`);
+  const data = names.map((name) => readSeries(series[name], fn, `series["${name}"]`));
+  const n = data[0].length;
+  assertNotEmpty(fn, `series["${names[0]}"]`, n);
+  data.forEach((v, k) => {
+    if (v.length !== n) {
+      throw new RangeError(
+        `${fn}: series["${names[k]}"] has ${v.length} values, but series["${
+          names[0]
+        }"] has ${n}; they must match`,
+      );
+    }
+    assertAllFinite(v, fn, `series["${names[k]}"]`, (i) => `sample ${i}`);
+  });
+  const layout = options.layout ?? "faceted";
+  if (layout !== "faceted" && layout !== "layered") {
+    throw new RangeError(`${fn}: options.layout is "${layout}", expected "faceted" or "layered"`);
+  }
+  const order = options.order ?? "sorted";
+  if (order !== "sorted" && order !== "data") {
+    throw new RangeError(`${fn}: options.order is "${order}", expected "sorted" or "data"`);
+  }
+  const ids = options.ids === undefined
+    ? null
+    : readLabels(options.ids, fn, "options.ids", n, `each series (${n} samples)`);
+  const lossName = options.lossName ?? "loss";
+  const height = options.height ?? CHART_HEIGHT;
+  const width = options.width ??
+    (layout === "faceted" ? Math.max(160, Math.floor(560 / names.length)) : 560);
+
+  const perSeries = Math.max(1, Math.floor(MAX_MARKS / names.length));
+  const drawn = n <= perSeries ? n : Math.min(2000, perSeries);
+  const means = data.map((v) => mean(v));
+  const rows: Record<string, string | number>[] = [];
+  names.forEach((name, k) => {
+    const v = data[k];
+    const index = Array.from({ length: n }, (_, i) => i);
+    if (order === "sorted") index.sort((a, b) => v[a] - v[b] || a - b);
+    for (const p of evenPicks(n, drawn)) {
+      const i = index[p];
+      rows.push({
+        kind: "sample",
+        series: name,
+        position: p,
+        sample: ids ? ids[i] : i,
+        loss: v[i],
+      });
+    }
+    rows.push({ kind: "mean", series: name, loss: means[k], label: `mean ${fmt(means[k])}` });
+  });
+
+  const xTitle = order === "sorted"
+    ? "samples, sorted by this loss (rank)"
+    : "sample (in data order)";
+  const color = { field: "series", type: "nominal", title: null, sort: names };
+  const layers = [
+    {
+      name: "samples",
+      transform: [{ filter: "datum.kind === 'sample'" }],
+      mark: { type: "circle", size: n > 500 ? 10 : 36, opacity: 0.7, aria: false },
+      encoding: {
+        x: {
+          field: "position",
+          type: "quantitative",
+          title: xTitle,
+          axis: { format: "d", tickMinStep: 1 },
+        },
+        y: { field: "loss", type: "quantitative", title: `${lossName} of each sample` },
+        color: layout === "layered" ? color : { value: CHART_COLORS.marks },
+        tooltip: [
+          { field: "series", type: "nominal", title: "loss" },
+          { field: "sample", type: "nominal", title: "sample" },
+          { field: "loss", type: "quantitative", title: "value", format: ".4~g" },
+        ],
+      },
+    },
+    {
+      name: "mean_rule",
+      transform: [{ filter: "datum.kind === 'mean'" }],
+      mark: {
+        type: "rule",
+        strokeWidth: 2,
+        ...(layout === "layered" ? {} : { color: CHART_COLORS.mean }),
+      },
+      encoding: {
+        y: { field: "loss", type: "quantitative" },
+        ...(layout === "layered" ? { color } : {}),
+      },
+    },
+    {
+      name: "mean_label",
+      transform: [{ filter: "datum.kind === 'mean'" }],
+      mark: {
+        type: "text",
+        align: "right",
+        baseline: "bottom",
+        dy: -3,
+        x: width - 4,
+        fontWeight: "bold",
+        ...(layout === "layered" ? {} : { color: CHART_COLORS.mean }),
+      },
+      encoding: {
+        y: { field: "loss", type: "quantitative" },
+        text: layout === "layered" ? { field: "caption" } : { field: "label" },
+        ...(layout === "layered" ? { color } : {}),
+      },
+    },
+  ];
+  if (layout === "layered") {
+    for (const r of rows) if (r.kind === "mean") r.caption = `${r.series}: ${r.label}`;
+  }
+  const big = means.indexOf(Math.max(...means)), small = means.indexOf(Math.min(...means));
+  const title = options.title ??
+    (names.length === 1
+      ? `Mean ${lossName} ${fmt(means[0])} under ${names[0]}`
+      : `Same ${fmtCount(n)} samples: mean ${fmt(means[big])} under ${names[big]}, ${
+        fmt(means[small])
+      } under ${names[small]}`);
+  const subtitle = n <= perSeries
+    ? `one dot per sample and loss; rules mark each loss's mean`
+    : `${fmtCount(n)} samples: ${fmtCount(drawn)} drawn per loss (${
+      order === "sorted" ? "evenly spaced ranks" : "every k-th sample"
+    }); means use every sample`;
+  const common = {
+    title: { text: title, subtitle },
+    config: chartConfig(),
+    data: { values: rows },
+  };
+  const spec = layout === "layered" ? { ...common, width, height, layer: layers } : {
+    ...common,
+    facet: { column: { field: "series", type: "nominal", title: null, sort: names } },
+    spec: { width, height, layer: layers },
+    resolve: { scale: { y: options.sharedScale === false ? "independent" : "shared" } },
+  };
+  const summary = `${names.length} losses over the same ${fmtCount(n)} samples: ` +
+    names.map((name, k) => `${name} mean ${fmt(means[k])}`).join(", ") + ".";
+  return new Chart(spec as unknown as VegaLiteSpec, { summary });
+}

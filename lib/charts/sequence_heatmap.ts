@@ -1,0 +1,198 @@
+/**
+ * Per-token loss for a batch of sequences as a heatmap, with padding shown as masked cells.
+ *
+ * @module
+ */
+import { Chart, type VegaLiteSpec } from "./chart.ts";
+import { CHART_COLORS, CHART_WIDTH, chartConfig, MAX_MARKS, SEQUENTIAL_SCHEME } from "./theme.ts";
+import {
+  assertAllFinite,
+  assertNotEmpty,
+  fmt,
+  fmtCount,
+  type LabelSeries,
+  type NumberMatrix,
+  type NumberSeries,
+  readLabels,
+  readMatrix,
+  readSeries,
+} from "./_data.ts";
+
+/** Options for {@linkcode sequenceHeatmapChart}: give `mask` or `lengths`, or neither (no padding). */
+export interface SequenceHeatmapChartOptions {
+  /** `[batch, time]` of 1 (real token) and 0 (padding), as Keras's `mask`. */
+  mask?: NumberMatrix;
+  /** Real length of each sequence; tokens at `t >= lengths[b]` are padding. */
+  lengths?: NumberSeries;
+  /** One id per sequence, for the rows. */
+  ids?: LabelSeries;
+  /** Chart title. */
+  title?: string;
+  /** The loss's name (default `"loss"`). */
+  lossName?: string;
+  /** Plot width in pixels (default 560). */
+  width?: number;
+}
+
+/**
+ * A heatmap of per-token losses: one row per sequence, one cell per time step, colour = loss
+ * (viridis); padding cells are drawn light grey and labelled "padding" in tooltips, and their
+ * values are ignored (so padding may hold anything, even NaN). Real tokens must be finite.
+ * Above 5,000 cells, time steps are averaged in windows and/or only the first sequences are
+ * drawn, and the subtitle says so.
+ *
+ * @example
+ * ```ts
+ * import { sequenceHeatmapChart } from "./sequence_heatmap.ts";
+ * const chart = sequenceHeatmapChart([[1, 2, 0], [3, 0, 0]], { lengths: [2, 1] });
+ * if (!chart.summary.includes("3 real tokens")) throw new Error(chart.summary);
+ * ```
+ */
+export function sequenceHeatmapChart(
+  losses: NumberMatrix,
+  options: SequenceHeatmapChartOptions = {},
+): Chart {
+  const fn = "sequenceHeatmapChart";
+  const { values, rows: B, cols: T } = readMatrix(losses, fn, "losses", {
+    rowsName: "batch",
+    colsName: "time",
+  });
+  assertNotEmpty(fn, "losses", B * T);
+  if (options.mask !== undefined && options.lengths !== undefined) {
+    throw new TypeError(`${fn}: give options.mask or options.lengths, not both`);
+  }
+  const real = new Uint8Array(B * T).fill(1);
+  if (options.mask !== undefined) {
+    const m = readMatrix(options.mask, fn, "options.mask", {
+      rows: B,
+      cols: T,
+      rowsName: "batch",
+      colsName: "time",
+    });
+    m.values.forEach((v, i) => {
+      if (v !== 0 && v !== 1) {
+        throw new RangeError(
+          `${fn}: options.mask has ${v} at [${Math.floor(i / T)}, ${i % T}], expected 0 or 1`,
+        );
+      }
+      real[i] = v;
+    });
+  } else if (options.lengths !== undefined) {
+    const len = readSeries(options.lengths, fn, "options.lengths");
+    if (len.length !== B) {
+      throw new RangeError(
+        `${fn}: options.lengths has ${len.length} values, but losses has ${B} sequences`,
+      );
+    }
+    len.forEach((l, b) => {
+      if (!Number.isInteger(l) || l < 0 || l > T) {
+        throw new RangeError(
+          `${fn}: options.lengths[${b}] is ${l}, expected an integer in [0, ${T}]`,
+        );
+      }
+      for (let t = l; t < T; t++) real[b * T + t] = 0;
+    });
+  }
+  const realValues = values.filter((_, i) => real[i] === 1);
+  assertAllFinite(
+    values.map((v, i) => (real[i] ? v : 0)),
+    fn,
+    "losses",
+    (i) => `sequence ${Math.floor(i / T)}, token ${i % T}`,
+  );
+  const ids = options.ids === undefined
+    ? null
+    : readLabels(options.ids, fn, "options.ids", B, `losses (${B} sequences)`);
+  const lossName = options.lossName ?? "loss";
+
+  // Aggregation: windows of `w` time steps (mean of real tokens), then the first rows that fit.
+  const w = Math.max(1, Math.ceil(T / 500));
+  const cols = Math.ceil(T / w);
+  const shownRows = Math.max(1, Math.min(B, Math.floor(MAX_MARKS / cols)));
+  const cells: Record<string, string | number | null>[] = [];
+  for (let b = 0; b < shownRows; b++) {
+    for (let c = 0; c < cols; c++) {
+      let sum = 0, count = 0;
+      for (let t = c * w; t < Math.min(T, (c + 1) * w); t++) {
+        if (real[b * T + t]) {
+          sum += values[b * T + t];
+          count++;
+        }
+      }
+      cells.push({
+        sequence: ids ? String(ids[b]) : `seq ${b}`,
+        token: c * w,
+        loss: count > 0 ? sum / count : null,
+        status: count > 0 ? "token" : "padding",
+      });
+    }
+  }
+  const nReal = realValues.length, nPad = B * T - nReal;
+  let total = 0;
+  realValues.forEach((v) => (total += v));
+  const meanLoss = nReal > 0 ? total / nReal : NaN;
+  const notes = [
+    `${fmtCount(B)} sequences × ${fmtCount(T)} steps; grey = padding (${fmtCount(nPad)} cells)`,
+  ];
+  if (w > 1) notes.push(`each cell averages ${w} time steps`);
+  if (shownRows < B) notes.push(`first ${fmtCount(shownRows)} of ${fmtCount(B)} sequences shown`);
+  const x = {
+    field: "token",
+    type: "ordinal",
+    title: "time step (token position)",
+    axis: { labelOverlap: true },
+  };
+  const y = {
+    field: "sequence",
+    type: "ordinal",
+    title: "sequence",
+    sort: Array.from({ length: shownRows }, (_, b) => (ids ? String(ids[b]) : `seq ${b}`)),
+  };
+  const spec = {
+    title: {
+      text: options.title ??
+        `Mean ${lossName} per real token ${fmt(meanLoss)}: padding must not count`,
+      subtitle: notes.join("; "),
+    },
+    width: options.width ?? CHART_WIDTH,
+    height: { step: Math.max(4, Math.min(20, Math.floor(320 / shownRows))) },
+    config: chartConfig(),
+    data: { values: cells },
+    layer: [
+      {
+        name: "padding",
+        transform: [{ filter: "datum.status === 'padding'" }],
+        mark: { type: "rect", color: CHART_COLORS.faint, opacity: 0.5, aria: false },
+        encoding: {
+          x,
+          y,
+          tooltip: [{ field: "sequence" }, { field: "token" }, { field: "status" }],
+        },
+      },
+      {
+        name: "tokens",
+        transform: [{ filter: "datum.status === 'token'" }],
+        mark: { type: "rect", aria: false },
+        encoding: {
+          x,
+          y,
+          color: {
+            field: "loss",
+            type: "quantitative",
+            title: lossName,
+            scale: { scheme: SEQUENTIAL_SCHEME },
+          },
+          tooltip: [
+            { field: "sequence", type: "nominal" },
+            { field: "token", type: "ordinal", title: "time step" },
+            { field: "loss", type: "quantitative", title: lossName, format: ".4~g" },
+          ],
+        },
+      },
+    ],
+  } as unknown as VegaLiteSpec;
+  const summary = `Per-token ${lossName} for ${fmtCount(B)} sequences of ${fmtCount(T)} steps: ${
+    fmtCount(nReal)
+  } real tokens, ${fmtCount(nPad)} padding; mean over real tokens ${fmt(meanLoss)}.`;
+  return new Chart(spec, { summary });
+}

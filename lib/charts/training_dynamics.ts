@@ -1,0 +1,224 @@
+/**
+ * Per-sample loss trajectories over epochs: thin transparent lines, the mean trajectory on top,
+ * and the top-k samples highlighted.
+ *
+ * @module
+ */
+import { Chart, type VegaLiteSpec } from "./chart.ts";
+import { CHART_COLORS, CHART_HEIGHT, CHART_WIDTH, chartConfig } from "./theme.ts";
+import {
+  assertAllFinite,
+  assertNotEmpty,
+  fmt,
+  fmtCount,
+  type LabelSeries,
+  type NumberMatrix,
+  readLabels,
+  readMatrix,
+} from "./_data.ts";
+import { evenPicks } from "./_layers.ts";
+
+/** Options for {@linkcode trainingDynamicsChart}. */
+export interface TrainingDynamicsChartOptions {
+  /** Number of epochs (rows), needed when `losses` is a flat array. */
+  epochs?: number;
+  /** Number of samples (columns), needed when `losses` is a flat array. */
+  samples?: number;
+  /** How many samples to highlight (default 5; 0 for none). */
+  topK?: number;
+  /** How the top-k are chosen: highest loss at the last epoch (`"final"`, default) or on average (`"mean"`). */
+  rankBy?: "final" | "mean";
+  /** One id per sample, for tooltips and the highlighted lines' labels. */
+  ids?: LabelSeries;
+  /** Chart title. Default: a sentence comparing the first and last mean loss. */
+  title?: string;
+  /** The loss's name (default `"loss"`). */
+  lossName?: string;
+  /** Plot width in pixels (default 560). */
+  width?: number;
+  /** Plot height in pixels (default 280). */
+  height?: number;
+}
+
+/** Above this many samples the background lines are a stated, evenly spaced sample. */
+const MAX_LINES = 300;
+
+/**
+ * Loss trajectories: `losses` is epochs × samples (a `[epochs, samples]` tensor, an array of
+ * per-epoch rows, or a flat row-major array with `epochs` and `samples`). Every sample is a thin
+ * line; the mean over samples is a thick line on top; the `topK` samples with the highest final
+ * (or mean) loss are highlighted and labelled. Above 300 samples the thin lines are an evenly
+ * spaced sample of 300 (said in the subtitle); the mean and the top-k use every sample.
+ * NaN or infinite losses are refused with their count and (epoch, sample) positions.
+ *
+ * @example
+ * ```ts
+ * import { trainingDynamicsChart } from "./training_dynamics.ts";
+ * const chart = trainingDynamicsChart([[2, 4], [1, 3], [0, 3]], { topK: 1 });
+ * if (!chart.summary.includes("mean loss 3 at epoch 1 to 1.5 at epoch 3")) throw new Error(chart.summary);
+ * ```
+ */
+export function trainingDynamicsChart(
+  losses: NumberMatrix,
+  options: TrainingDynamicsChartOptions = {},
+): Chart {
+  const fn = "trainingDynamicsChart";
+  const { values, rows: E, cols: S } = readMatrix(losses, fn, "losses", {
+    rows: options.epochs,
+    cols: options.samples,
+    rowsName: "epochs",
+    colsName: "samples",
+  });
+  assertNotEmpty(fn, "losses", E * S);
+  assertAllFinite(values, fn, "losses", (i) => `epoch ${Math.floor(i / S) + 1}, sample ${i % S}`);
+  const topK = options.topK ?? 5;
+  if (!Number.isInteger(topK) || topK < 0) {
+    throw new RangeError(`${fn}: options.topK is ${topK}, expected an integer >= 0`);
+  }
+  const rankBy = options.rankBy ?? "final";
+  if (rankBy !== "final" && rankBy !== "mean") {
+    throw new RangeError(`${fn}: options.rankBy is "${rankBy}", expected "final" or "mean"`);
+  }
+  const ids = options.ids === undefined
+    ? null
+    : readLabels(options.ids, fn, "options.ids", S, `losses (${S} samples)`);
+  const lossName = options.lossName ?? "loss";
+  const width = options.width ?? CHART_WIDTH, height = options.height ?? CHART_HEIGHT;
+  const at = (e: number, s: number) => values[e * S + s];
+  const id = (s: number) => (ids ? ids[s] : s);
+
+  const meanByEpoch = Array.from({ length: E }, (_, e) => {
+    let sum = 0;
+    for (let s = 0; s < S; s++) sum += at(e, s);
+    return sum / S;
+  });
+  const score = (s: number) => {
+    if (rankBy === "final") return at(E - 1, s);
+    let sum = 0;
+    for (let e = 0; e < E; e++) sum += at(e, s);
+    return sum / E;
+  };
+  const scores = Float64Array.from({ length: S }, (_, s) => score(s));
+  const top = Array.from({ length: S }, (_, s) => s)
+    .sort((a, b) => scores[b] - scores[a] || a - b)
+    .slice(0, Math.min(topK, S));
+  const background = evenPicks(S, MAX_LINES);
+  const line = (s: number) =>
+    Array.from({ length: E }, (_, e) => ({ epoch: e + 1, sample: id(s), loss: at(e, s) }));
+
+  const x = {
+    field: "epoch",
+    type: "quantitative",
+    title: "epoch",
+    axis: { format: "d", tickMinStep: 1 },
+  };
+  const y = { field: "loss", type: "quantitative", title: `${lossName} of a sample` };
+  const layers: unknown[] = [
+    {
+      name: "trajectories",
+      data: { values: background.flatMap(line) },
+      mark: {
+        type: "line",
+        strokeWidth: 1,
+        opacity: S > 50 ? 0.15 : 0.35,
+        color: CHART_COLORS.faint,
+        aria: false,
+      },
+      encoding: { x, y, detail: { field: "sample", type: "nominal" } },
+    },
+  ];
+  if (top.length > 0) {
+    const topRows = top.flatMap(line);
+    layers.push({
+      name: "top_k",
+      data: { values: topRows },
+      layer: [
+        {
+          mark: {
+            type: "line",
+            strokeWidth: 1.5,
+            color: CHART_COLORS.highlight,
+            point: { size: 16, color: CHART_COLORS.highlight },
+          },
+          encoding: {
+            x,
+            y,
+            detail: { field: "sample", type: "nominal" },
+            tooltip: [
+              { field: "sample", type: "nominal", title: "sample" },
+              { field: "epoch", type: "quantitative" },
+              { field: "loss", type: "quantitative", title: lossName, format: ".4~g" },
+            ],
+          },
+        },
+        {
+          transform: [{ filter: `datum.epoch === ${E}` }],
+          mark: { type: "text", align: "left", dx: 4, fontSize: 10, color: CHART_COLORS.highlight },
+          encoding: { x, y, text: { field: "sample", type: "nominal" } },
+        },
+      ],
+    });
+  }
+  layers.push({
+    name: "mean_trajectory",
+    data: { values: meanByEpoch.map((loss, e) => ({ epoch: e + 1, loss, label: "mean" })) },
+    layer: [
+      {
+        mark: {
+          type: "line",
+          strokeWidth: 3,
+          color: CHART_COLORS.mean,
+          point: { size: 30, color: CHART_COLORS.mean },
+        },
+        encoding: {
+          x,
+          y,
+          tooltip: [
+            { field: "epoch", type: "quantitative" },
+            { field: "loss", type: "quantitative", title: `mean ${lossName}`, format: ".4~g" },
+          ],
+        },
+      },
+      {
+        transform: [{ filter: `datum.epoch === ${E}` }],
+        mark: { type: "text", align: "left", dx: 6, fontWeight: "bold", color: CHART_COLORS.mean },
+        encoding: { x, y, text: { field: "label" } },
+      },
+    ],
+  });
+  const first = meanByEpoch[0], last = meanByEpoch[E - 1];
+  const title = options.title ??
+    `Mean ${lossName} goes from ${fmt(first)} to ${fmt(last)}; ${
+      top.length > 0
+        ? `the ${top.length} hardest samples end at ${fmt(scores[top[top.length - 1]])} or more`
+        : "each line is a sample"
+    }`;
+  const subtitle = [
+    S <= MAX_LINES
+      ? `${fmtCount(S)} samples over ${E} epochs, one grey line each`
+      : `${
+        fmtCount(S)
+      } samples over ${E} epochs: ${MAX_LINES} evenly spaced samples drawn as grey lines`,
+    (top.length > 0
+      ? `orange: top ${top.length} by ${rankBy === "final" ? "final" : "mean"} ${lossName}; `
+      : "") + "red: the mean over all samples",
+  ];
+  const spec = {
+    title: { text: title, subtitle },
+    width,
+    height,
+    config: chartConfig(),
+    layer: layers,
+  } as unknown as VegaLiteSpec;
+  const summary =
+    `Training dynamics of ${fmtCount(S)} samples over ${E} epochs: mean ${lossName} ${
+      fmt(first)
+    } at epoch 1 to ${fmt(last)} at epoch ${E}` +
+    (top.length > 0
+      ? `; highest ${rankBy} ${lossName}: ${
+        top.map((s) => `${id(s)} (${fmt(scores[s])})`).join(", ")
+      }`
+      : "") +
+    ".";
+  return new Chart(spec, { summary });
+}

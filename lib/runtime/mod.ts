@@ -1,0 +1,17 @@
+/**
+ * What a notebook calls first and prints with: backend set-up and seeding, `show`, and progress.
+ *
+ * @example
+ * ```ts
+ * import { setupBackend } from "./mod.ts";
+ * const info = await setupBackend({ backend: "cpu", seed: 0 });
+ * if (info.backend !== "cpu") throw new Error("expected cpu");
+ * ```
+ *
+ * @module
+ */
+export { seededRandom, setupBackend } from "./backend.ts";
+export type { BackendInfo, BackendName, SetupOptions } from "./backend.ts";
+export { inJupyter, Progress } from "./progress.ts";
+export type { JupyterApi, ProgressMode, ProgressOptions } from "./progress.ts";
+export { show } from "./show.ts";

@@ -1,0 +1,210 @@
+/**
+ * A small recurrent next-step model in tfjs, its per-timestep losses, and a full-batch training
+ * loop whose loss is a masked sequence loss with a chosen normalisation.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  maskedLoss,
+  type MaskSpec,
+  SEQUENCE_NORMALIZATIONS,
+  type SequenceNormalization,
+} from "../losses/masked.ts";
+import { meanSquaredError } from "../losses/regression.ts";
+import type { TokenLossFunction, TrainableVariable } from "../training/accumulation.ts";
+import { formatShape, type Tensor } from "../_core/tensor_input.ts";
+
+/** A tfjs `LayersModel` mapping `[batch, time, 1]` to `[batch, time, 1]`. */
+export type SequenceModel = tf.LayersModel;
+
+/** Options for {@linkcode createSequenceModel}. */
+export interface SequenceModelOptions {
+  /** Units of the SimpleRNN layer; default `8`. */
+  units?: number;
+  /** Seed of every initialiser; default `0`. */
+  seed?: number;
+}
+
+/**
+ * A next-step regressor: `SimpleRNN(units, tanh, returnSequences)` then a `Dense(1)` applied at
+ * every time step; input and output `[batch, time, 1]`, any `time`. Causal: the prediction at `t`
+ * sees steps `0..t` only, so leading padding shifts the state but never leaks a future value.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { createSequenceModel } from "./sequence_model.ts";
+ * const model = createSequenceModel({ units: 4, seed: 1 });
+ * const x = tf.zeros([2, 5, 1]);
+ * const y = model.predict(x) as tf.Tensor;
+ * if (y.shape.join() !== "2,5,1") throw new Error(`${y.shape}`);
+ * tf.dispose([x, y]);
+ * model.dispose();
+ * ```
+ */
+export function createSequenceModel(options: SequenceModelOptions = {}): SequenceModel {
+  const units = options.units ?? 8;
+  if (!Number.isInteger(units) || units < 1) {
+    throw new RangeError(`createSequenceModel: units is ${units}, expected a positive integer`);
+  }
+  const seed = options.seed ?? 0;
+  const model = tf.sequential();
+  model.add(tf.layers.simpleRNN({
+    units,
+    returnSequences: true,
+    inputShape: [null, 1],
+    kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+  }));
+  model.add(tf.layers.timeDistributed({
+    layer: tf.layers.dense({
+      units: 1,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
+    }),
+  }));
+  return model;
+}
+
+/**
+ * Squared error of every time step, `[batch, time]`: Keras's `meanSquaredError` of `y`
+ * `[batch, time, 1]` against the model's predictions (the mean over the last axis of size 1).
+ * Padding steps get a value too; mask them with {@linkcode maskedLoss}.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { createSequenceModel, perTimestepLosses } from "./sequence_model.ts";
+ * const model = createSequenceModel();
+ * const x = tf.zeros([3, 4, 1]), y = tf.ones([3, 4, 1]);
+ * const l = perTimestepLosses(model, x, y);
+ * if (l.shape.join() !== "3,4") throw new Error(`${l.shape}`);
+ * tf.dispose([x, y, l]);
+ * model.dispose();
+ * ```
+ */
+export function perTimestepLosses(model: SequenceModel, x: Tensor, y: Tensor): Tensor {
+  const fn = "perTimestepLosses";
+  if (x.rank !== 3 || x.shape[2] !== 1) {
+    throw new RangeError(`${fn}: x has shape ${formatShape(x.shape)}, expected [batch, time, 1]`);
+  }
+  if (y.shape.join() !== x.shape.join()) {
+    throw new RangeError(
+      `${fn}: y has shape ${formatShape(y.shape)}, expected ${formatShape(x.shape)} like x`,
+    );
+  }
+  return tf.tidy(() => meanSquaredError(y, model.apply(x) as tf.Tensor));
+}
+
+/** Options for {@linkcode trainSequenceModel}. */
+export interface TrainSequenceOptions extends MaskSpec {
+  /** How the masked per-step losses are normalised; default `"token"`. */
+  normalization?: SequenceNormalization;
+  /** Full-batch Adam steps; default `50`. */
+  epochs?: number;
+  /** Adam learning rate; default `0.01`. */
+  learningRate?: number;
+}
+
+/**
+ * Trains full-batch with Adam on `maskedLoss(perTimestepLosses(model, x, y), { mask | lengths,
+ * normalization })`, so the normalisation decides how much each sequence pulls on the weights.
+ * Returns the loss before each step.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { createSequenceModel, trainSequenceModel } from "./sequence_model.ts";
+ * const model = createSequenceModel({ units: 4 });
+ * const x = tf.ones([2, 3, 1]), y = tf.ones([2, 3, 1]).mul(0.5);
+ * const { loss } = trainSequenceModel(model, x, y, { lengths: [3, 1], epochs: 20, learningRate: 0.05 });
+ * if (!(loss[19] < loss[0])) throw new Error("loss did not fall");
+ * tf.dispose([x, y]);
+ * model.dispose();
+ * ```
+ */
+export function trainSequenceModel(
+  model: SequenceModel,
+  x: Tensor,
+  y: Tensor,
+  options: TrainSequenceOptions = {},
+): { loss: number[] } {
+  const fn = "trainSequenceModel";
+  const epochs = options.epochs ?? 50;
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new RangeError(`${fn}: epochs is ${epochs}, expected a positive integer`);
+  }
+  const learningRate = options.learningRate ?? 0.01;
+  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
+    throw new RangeError(`${fn}: learningRate is ${learningRate}, expected a positive number`);
+  }
+  const normalization = options.normalization ?? "token";
+  if (!SEQUENCE_NORMALIZATIONS.includes(normalization)) {
+    throw new RangeError(`${fn}: normalization is ${JSON.stringify(normalization)}`);
+  }
+  const spec: MaskSpec = options.mask !== undefined
+    ? { mask: options.mask }
+    : options.lengths !== undefined
+    ? { lengths: options.lengths }
+    : {};
+  // Check shapes and the mask once, before any step, so a bad mask fails with a clear message.
+  tf.dispose(tf.tidy(() => maskedLoss(perTimestepLosses(model, x, y), { ...spec, normalization })));
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = tf.train.adam(learningRate);
+  const loss: number[] = [];
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const cost = optimizer.minimize(
+        () => maskedLoss(perTimestepLosses(model, x, y), { ...spec, normalization }) as tf.Scalar,
+        true,
+        variables,
+      );
+      loss.push(cost!.dataSync()[0]);
+      cost!.dispose();
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { loss };
+}
+
+/**
+ * The per-token loss function of a sequence model for gradient accumulation
+ * (`accumulateGradients`): rows `start..end−1` of `x` and `y` `[batch, time, 1]` through
+ * {@linkcode perTimestepLosses}, `[end − start, time]`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { createSequenceModel, sequenceTokenLoss } from "./sequence_model.ts";
+ * const model = createSequenceModel({ units: 2 });
+ * const x = tf.zeros([3, 4, 1]), y = tf.ones([3, 4, 1]);
+ * const l = sequenceTokenLoss(model, x, y)(1, 3);
+ * if (l.shape.join() !== "2,4") throw new Error(`${l.shape}`);
+ * tf.dispose([x, y, l]);
+ * model.dispose();
+ * ```
+ */
+export function sequenceTokenLoss(model: SequenceModel, x: Tensor, y: Tensor): TokenLossFunction {
+  return (start: number, end: number) =>
+    tf.tidy(() => {
+      const rows = (t: Tensor) => t.slice([start, 0, 0], [end - start, -1, -1]);
+      return perTimestepLosses(model, rows(x), rows(y));
+    });
+}
+
+/**
+ * The trainable variables of a tfjs layers model, for the `variables` option of
+ * `accumulateGradients`.
+ *
+ * @example
+ * ```ts
+ * import { createSequenceModel, trainableVariables } from "./sequence_model.ts";
+ * const model = createSequenceModel({ units: 2 });
+ * if (trainableVariables(model).length !== 5) throw new Error("SimpleRNN 3 + Dense 2");
+ * model.dispose();
+ * ```
+ */
+export function trainableVariables(model: SequenceModel): TrainableVariable[] {
+  return model.trainableWeights.map((w) => w.read() as TrainableVariable);
+}

@@ -1,0 +1,44 @@
+/**
+ * Every notebook exercise, and the one function notebooks call to check an answer.
+ *
+ * @module
+ */
+import { checkAnswer, type CheckResult, type ExerciseSet } from "./_check.ts";
+
+export { CheckResult } from "./_check.ts";
+export type { Exercise, ExerciseSet } from "./_check.ts";
+import { EXERCISES_00 } from "./notebook_00.ts";
+import { EXERCISES_01 } from "./notebook_01.ts";
+import { EXERCISES_02 } from "./notebook_02.ts";
+import { EXERCISES_03 } from "./notebook_03.ts";
+import { EXERCISES_04 } from "./notebook_04.ts";
+import { EXERCISES_05 } from "./notebook_05.ts";
+import { EXERCISES_06 } from "./notebook_06.ts";
+
+/** All exercises of the series, by id (`"NN.k"`). */
+export const EXERCISES: ExerciseSet = {
+  ...EXERCISES_00,
+  ...EXERCISES_01,
+  ...EXERCISES_02,
+  ...EXERCISES_03,
+  ...EXERCISES_04,
+  ...EXERCISES_05,
+  ...EXERCISES_06,
+};
+
+/**
+ * Checks a notebook exercise's answer: "correct", or a hint that does not give the answer away.
+ * In a notebook: `await Deno.jupyter.display(await checkExercise("01.1", myAnswer))`.
+ *
+ * @example
+ * ```ts
+ * import { checkExercise, EXERCISES } from "./mod.ts";
+ * for (const id of Object.keys(EXERCISES)) {
+ *   const verdict = await checkExercise(id, undefined);
+ *   if (verdict.ok) throw new Error(`${id} accepted no answer`);
+ * }
+ * ```
+ */
+export function checkExercise(id: string, answer: unknown): Promise<CheckResult> {
+  return checkAnswer(EXERCISES, id, answer);
+}

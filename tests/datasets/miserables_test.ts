@@ -1,0 +1,76 @@
+import * as tf from "@tensorflow/tfjs";
+import { setupBackend } from "../../lib/runtime/backend.ts";
+import { loadMiserables, miserablesFromJson } from "../../lib/datasets/miserables.ts";
+import { assert, assertClose, assertNoLeak, assertThrowsWith } from "../assert.ts";
+
+await setupBackend({ backend: "cpu", seed: 0 });
+
+Deno.test("loadMiserables: counts from the file, symmetric normalised adjacency", () => {
+  const g = loadMiserables();
+  // Counted in Python from miserables.json: 77 nodes, 254 links, groups 0..10 with sizes below.
+  assert.equal(g.numNodes, 77);
+  assert.equal(g.edges.length, 254);
+  assert.equal(g.numClasses, 11);
+  const sizes = [3, 10, 14, 10, 11, 10, 1, 2, 13, 1, 2];
+  const labels = Array.from(g.labels.dataSync());
+  sizes.forEach((n, c) => assert.equal(labels.filter((l) => l === c).length, n, `group ${c}`));
+  assert.equal(g.nodes[11].name, "Valjean");
+  assert.deepEqual(g.features.shape, [77, 77]);
+  // Â[i][i] = 1 / (deg(i) + 1): Myriel has 10 neighbours, Valjean 36 (Python count).
+  const a = g.adjacency.arraySync() as number[][];
+  assertClose([a[0][0], a[11][11]], [1 / 11, 1 / 37], 1e-6);
+  // Myriel–Valjean: 1 / √(11 · 37).
+  assertClose([a[0][11], a[11][0]], [1 / Math.sqrt(11 * 37), 1 / Math.sqrt(11 * 37)], 1e-6);
+  g.dispose();
+});
+
+Deno.test("loadMiserables: seeded stratified split into train, validation and test", () => {
+  const a = loadMiserables({ seed: 1 }), b = loadMiserables({ seed: 1 });
+  const c = loadMiserables({ seed: 2 });
+  assert.deepEqual(a.split, b.split);
+  assert.notDeepEqual(a.split, c.split);
+  const count = (s: string) => a.split.filter((x) => x === s).length;
+  assert.equal(count("train") + count("validation") + count("test"), 77);
+  // Masks agree with the split.
+  const masks = { train: a.trainMask, validation: a.validationMask, test: a.testMask };
+  for (const [name, mask] of Object.entries(masks)) {
+    assert.deepEqual(
+      Array.from(mask.dataSync()),
+      a.split.map((s) => (s === name ? 1 : 0)),
+      name,
+    );
+  }
+  // Stratified: group 2 (14 nodes) sends round(0.3·14) = 4 to test; of the other 10,
+  // round(0.2·10) = 2 to validation. Singleton groups 6 and 9 always train.
+  const inGroup = (grp: number, s: string) =>
+    a.nodes.filter((n, i) => n.group === grp && a.split[i] === s).length;
+  assert.deepEqual([inGroup(2, "train"), inGroup(2, "validation"), inGroup(2, "test")], [8, 2, 4]);
+  assert.equal(inGroup(6, "train"), 1);
+  assert.equal(inGroup(9, "train"), 1);
+  [a, b, c].forEach((d) => d.dispose());
+});
+
+Deno.test("miserablesFromJson: malformed data and links to missing nodes", () => {
+  const nodes = [{ name: "a", group: 0 }, { name: "b", group: 1 }];
+  assertThrowsWith(
+    () => miserablesFromJson({ nodes, links: [{ source: 0, target: 2, value: 1 }] }),
+    RangeError,
+    "miserablesFromJson: edges[0] is [0, 2], but node 2 does not exist (nodes are 0..1)",
+  );
+  assertThrowsWith(
+    () => miserablesFromJson({ nodes: [{ name: "a" }], links: [] }),
+    TypeError,
+    'nodes[0] is {"name":"a"}, expected { name: string, group: integer >= 0 }',
+  );
+  assertThrowsWith(
+    () => miserablesFromJson({ nodes, links: [{ source: "0", target: 1 }] }),
+    TypeError,
+    "links[0] is",
+  );
+  assertThrowsWith(() => miserablesFromJson([]), TypeError, '"nodes" and "links" arrays');
+});
+
+Deno.test("loadMiserables: dispose frees every tensor", async () => {
+  await assertNoLeak(() => loadMiserables().dispose());
+  assert.ok(tf.memory().numTensors >= 0);
+});

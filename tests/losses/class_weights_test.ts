@@ -1,0 +1,88 @@
+import * as tf from "@tensorflow/tfjs";
+import { setupBackend } from "../../lib/runtime/backend.ts";
+import { classWeights, sampleWeightsFromClassWeights } from "../../lib/losses/class_weights.ts";
+import { assert, assertClose, assertNoLeak, assertThrowsWith } from "../assert.ts";
+
+await setupBackend({ backend: "cpu", seed: 0 });
+
+Deno.test("classWeights: balanced matches scikit-learn's n / (k · n_c)", () => {
+  // scikit-learn docs' formula; counts [3, 1, 2], n = 6, k = 3 -> [6/9, 6/3, 6/6].
+  assertClose(classWeights([0, 0, 0, 1, 2, 2]), [2 / 3, 2, 1], 1e-12);
+  // Balanced data -> all 1; one-hot input gives the same as integer labels.
+  assertClose(classWeights([0, 1, 2]), [1, 1, 1], 1e-12);
+  assertClose(classWeights([[1, 0], [1, 0], [0, 1]]), [0.75, 1.5], 1e-12);
+  assertClose(classWeights(tf.tensor2d([[1], [0], [0], [0]])), [4 / 6, 2], 1e-12);
+});
+
+Deno.test("classWeights: effective number (Cui et al. 2019), normalised to sum to k", () => {
+  // counts [3, 1], beta 0.5: raw (1 - 0.5)/(1 - 0.125) = 4/7 and 0.5/0.5 = 1; sum 11/7;
+  // times k = 2: [8/11, 14/11] (hand-worked).
+  const w = classWeights([0, 0, 0, 1], { method: "effective_number", beta: 0.5 });
+  assertClose(w, [8 / 11, 14 / 11], 1e-12);
+  assertClose(w[0] + w[1], 2, 1e-12);
+  // beta 0: every class weight 1.
+  assertClose(classWeights([0, 0, 1], { method: "effective_number", beta: 0 }), [1, 1], 1e-12);
+  // beta near 1: approaches inverse frequency, 1/n_c normalised: [1/3, 1] * 2 / (4/3) = [0.5, 1.5].
+  assertClose(
+    classWeights([0, 0, 0, 1], { method: "effective_number", beta: 0.999999 }),
+    [0.5, 1.5],
+    1e-4,
+  );
+});
+
+Deno.test("sampleWeightsFromClassWeights: one weight per sample", async () => {
+  const w = sampleWeightsFromClassWeights([2, 0, 1, 1], [0.5, 1, 3]);
+  assert.deepEqual(w.shape, [4]);
+  assertClose(w, [3, 0.5, 1, 1], 1e-7);
+  w.dispose();
+  assertClose(sampleWeightsFromClassWeights([[0, 1], [1, 0]], [2, 5]), [5, 2], 1e-7);
+  const oneHot = tf.tensor2d([[0, 1], [1, 0]]);
+  await assertNoLeak(() => sampleWeightsFromClassWeights(oneHot, [1, 2]));
+  await assertNoLeak(() => classWeights(oneHot));
+  oneHot.dispose();
+});
+
+Deno.test("classWeights: bad input", () => {
+  assertThrowsWith(
+    () => classWeights([0, 2]),
+    RangeError,
+    "classWeights: class 1 has no samples in labels (counts [1,0,1])",
+  );
+  assertThrowsWith(() => classWeights([0, 1.5]), RangeError, "classWeights: labels has value 1.5");
+  assertThrowsWith(() => classWeights([0, -1]), RangeError, "labels has value -1 at flat index 1");
+  assertThrowsWith(() => classWeights([]), RangeError, "classWeights: labels has shape [0]");
+  assertThrowsWith(
+    () => classWeights([0, 1], { method: "inverse" as never }),
+    RangeError,
+    'classWeights: method is "inverse"',
+  );
+  assertThrowsWith(
+    () => classWeights([0, 1], { method: "effective_number", beta: 1 }),
+    RangeError,
+    "classWeights: beta is 1, expected a number in [0, 1)",
+  );
+  assertThrowsWith(
+    () => classWeights([0, 3], { numClasses: 2 }),
+    RangeError,
+    "classWeights: labels has label 3, expected labels in [0, 2)",
+  );
+  assertThrowsWith(
+    () => sampleWeightsFromClassWeights([0, 2], [1, 1]),
+    RangeError,
+    "sampleWeightsFromClassWeights: labels has label 2 at index 1, but classWeights has only 2",
+  );
+  assertThrowsWith(
+    () => sampleWeightsFromClassWeights([0], [-1]),
+    RangeError,
+    "sampleWeightsFromClassWeights: classWeights[0] is -1",
+  );
+});
+
+Deno.test("classWeights and sampleWeightsFromClassWeights read a typed array of class ids like a plain array", () => {
+  // The loaders return class ids as Int32Array; [0, 0, 0, 1] → balanced n/(k·n_c) = 4/6, 4/2.
+  const ids = new Int32Array([0, 0, 0, 1]);
+  assertClose(classWeights(ids), [4 / 6, 2], 1e-12);
+  const w = sampleWeightsFromClassWeights(ids, [1, 5]);
+  assertClose(w, [1, 1, 1, 5], 0);
+  w.dispose();
+});

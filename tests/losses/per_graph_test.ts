@@ -1,0 +1,116 @@
+import * as tf from "@tensorflow/tfjs";
+import { seededRandom, setupBackend } from "../../lib/runtime/backend.ts";
+import { loadMiserables } from "../../lib/datasets/miserables.ts";
+import { egoNetworks, perGraphLoss, segmentMeanLoss } from "../../lib/losses/per_graph.ts";
+import { assert, assertClose, assertNoLeak, assertThrowsWith } from "../assert.ts";
+
+await setupBackend({ backend: "wasm", seed: 0 });
+
+Deno.test("segmentMeanLoss: equals a per-segment loop, unsorted ids, on wasm and cpu", async () => {
+  const random = seededRandom(3);
+  const n = 200, k = 7;
+  const values = Array.from({ length: n }, () => random() * 5);
+  // Every segment used at least once, then random ids in any order.
+  const ids = Array.from({ length: n }, (_, j) => (j < k ? k - 1 - j : Math.floor(random() * k)));
+  const sums = new Array(k).fill(0), counts = new Array(k).fill(0);
+  ids.forEach((g, j) => {
+    sums[g] += values[j];
+    counts[g]++;
+  });
+  const expected = sums.map((s, g) => s / counts[g]);
+  assertClose(segmentMeanLoss(values, ids, k), expected, 1e-5);
+  // cpu has tf.unsortedSegmentSum itself (wasm uses the one-hot product); both match the loop.
+  await setupBackend({ backend: "cpu", seed: 0 });
+  try {
+    assertClose(segmentMeanLoss(values, ids, k), expected, 1e-5);
+    const v = tf.tensor1d([1, 2, 3, 4]);
+    const g = tf.grad((x: tf.Tensor) => tf.sum(segmentMeanLoss(x, [0, 0, 1, 0], 2)))(v);
+    assertClose(g, [1 / 3, 1 / 3, 1, 1 / 3]);
+    tf.dispose([v, g]);
+  } finally {
+    await setupBackend({ backend: "wasm", seed: 0 });
+  }
+});
+
+Deno.test("segmentMeanLoss: gradient is 1/count of the node's segment", () => {
+  // ids [0, 0, 1, 0]: segment 0 has 3 nodes, segment 1 one; d(Σ means)/dv = [1/3, 1/3, 1, 1/3].
+  const v = tf.tensor1d([1, 2, 3, 4]);
+  const g = tf.grad((x: tf.Tensor) => tf.sum(segmentMeanLoss(x, [0, 0, 1, 0], 2)))(v);
+  assertClose(g, [1 / 3, 1 / 3, 1, 1 / 3]);
+  tf.dispose([v, g]);
+});
+
+Deno.test("segmentMeanLoss: bad input", () => {
+  assertThrowsWith(
+    () => segmentMeanLoss([1, 2, 3], [0, 2, 2], 3),
+    RangeError,
+    "segmentMeanLoss: segment 1 has no member",
+  );
+  assertThrowsWith(
+    () => segmentMeanLoss([1, 2], [0, 3], 3),
+    RangeError,
+    "segmentIds has value 3 at index 1, expected an integer in [0, 3)",
+  );
+  assertThrowsWith(
+    () => segmentMeanLoss([1, 2], [0], 1),
+    RangeError,
+    "segmentIds has shape [1], expected [2]",
+  );
+  assertThrowsWith(() => segmentMeanLoss([1, 2], [0, 0], 0), RangeError, "numSegments is 0");
+});
+
+Deno.test("egoNetworks and perGraphLoss on miserables: equal a per-graph loop", () => {
+  const g = loadMiserables();
+  // Myriel (0) has 10 neighbours (1..9 and 11), so her 1-hop ego network has 11 nodes; Valjean
+  // (11) has 36 neighbours (counted from the file's links in Python).
+  const centers = [0, 11, 48, 76];
+  const batch = egoNetworks(g.numNodes, g.edges, centers);
+  assert.equal(batch.sizes[0], 11);
+  assert.equal(batch.sizes[1], 37);
+  assert.deepEqual(batch.nodes.slice(0, 11), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
+  // Per-graph loop: build each ego set from the raw links, average made-up node losses.
+  const nodeLoss = Array.from({ length: g.numNodes }, (_, i) => (i * 7919) % 13 / 4);
+  const expected = centers.map((c) => {
+    const set = new Set([c]);
+    for (const l of g.links) {
+      if (l.source === c) set.add(l.target);
+      if (l.target === c) set.add(l.source);
+    }
+    return [...set].reduce((s, i) => s + nodeLoss[i], 0) / set.size;
+  });
+  assertClose(perGraphLoss(nodeLoss, batch), expected, 1e-5);
+  // Two hops: the batch still matches a loop (BFS by repeated expansion).
+  const two = egoNetworks(g.numNodes, g.edges, [0], { hops: 2 });
+  const ring = new Set([0]);
+  for (let h = 0; h < 2; h++) {
+    for (const l of g.links) {
+      if (ring.has(l.source) || ring.has(l.target)) {
+        if (ring.has(l.source) && !ring.has(l.target)) ring.add(-1 - l.target);
+        if (ring.has(l.target) && !ring.has(l.source)) ring.add(-1 - l.source);
+      }
+    }
+    for (const v of [...ring]) if (v < 0) (ring.delete(v), ring.add(-1 - v));
+  }
+  assert.deepEqual(two.nodes, [...ring].sort((a, b) => a - b));
+  g.dispose();
+});
+
+Deno.test("egoNetworks, perGraphLoss: bad input and no leaks", async () => {
+  assertThrowsWith(
+    () => egoNetworks(3, [[0, 1]], [0, 3]),
+    RangeError,
+    "egoNetworks: centers has node 3 at index 1, but nodes are 0..2",
+  );
+  assertThrowsWith(() => egoNetworks(3, [[0, 4]], [0]), RangeError, "node 4 does not exist");
+  assertThrowsWith(() => egoNetworks(3, [[0, 1]], []), RangeError, "centers is empty");
+  const batch = egoNetworks(3, [[0, 1], [1, 2]], [0, 2]);
+  assertThrowsWith(
+    () => perGraphLoss([1, 2], batch),
+    RangeError,
+    "perGraphLoss: batch.nodes has node 2 at index 3, but perNode has 2 nodes",
+  );
+  const v = tf.tensor1d([1, 2, 3]);
+  await assertNoLeak(() => perGraphLoss(v, batch));
+  await assertNoLeak(() => segmentMeanLoss(v, [0, 1, 0], 2));
+  v.dispose();
+});
