@@ -16,7 +16,7 @@ import {
   sequenceHeatmapChart,
   trainingDynamicsChart,
 } from "../lib/mod.ts";
-import { seededRandom } from "../lib/runtime/backend.ts";
+import { seededRandom } from "../lib/runtime/mod.ts";
 
 const N = 100_000;
 const rand = seededRandom(1);

@@ -7,9 +7,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { type BackendName, setupBackend } from "../lib/runtime/backend.ts";
-import { meanSquaredError } from "../lib/losses/regression.ts";
-import { binaryCrossentropy, categoricalCrossentropy } from "../lib/losses/probabilistic.ts";
+import { type BackendName, setupBackend } from "../lib/runtime/mod.ts";
+import {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  meanSquaredError,
+} from "../lib/losses/mod.ts";
 
 const ROWS = 1_000_000;
 const MSE_D = 4, CCE_K = 10;

@@ -5,15 +5,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { seededRandom, setupBackend } from "../lib/runtime/backend.ts";
-import { accumulateGradients } from "../lib/training/accumulation.ts";
-import { createGcn, trainGcn } from "../lib/structured/gcn.ts";
-import { forceLayout } from "../lib/structured/graph_layout.ts";
-import { maskedLoss } from "../lib/losses/masked.ts";
-import { loadMiserables } from "../lib/datasets/miserables.ts";
-import { segmentMeanLoss } from "../lib/losses/per_graph.ts";
-
-function time(fn: () => void, repeats: number): number {
+import { seededRandom, setupBackend } from "../lib/runtime/mod.ts";
+import { accumulateGradients } from "../lib/training/mod.ts";
+import { createGcn, trainGcn, forceLayout } from "../lib/structured/mod.ts";
+import { maskedLoss, segmentMeanLoss } from "../lib/losses/mod.ts";
+import { loadMiserables } from "../lib/datasets/mod.ts";
+import { segmentMeanLoss } from "../lib/losber): number {
   fn(); // warm-up
   const start = performance.now();
   for (let i = 0; i < repeats; i++) fn();

@@ -12,11 +12,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { seededRandom, setupBackend } from "../lib/runtime/backend.ts";
-import { categoricalCrossentropy } from "../lib/losses/probabilistic.ts";
-import { train, type TrainOptions } from "../lib/training/train.ts";
-import { perSampleGradientNorms } from "../lib/training/per_sample_gradients.ts";
-import { arrayBatches, streamingEvaluate } from "../lib/analysis/streaming_eval.ts";
+import { seededRandom, setupBackend } from "../lib/runtime/mod.ts";
+import { categoricalCrossentropy } from "../lib/losses/mod.ts";
+import { perSampleGradientNorms, train, type TrainOptions } from "../lib/training/mod.ts";
+import { arrayBatches, streamingEvaluate } from "../lib/analysis/mod.ts";
 
 await setupBackend({ backend: "wasm", seed: 0 });
 const N = 20_000, D = 16, K = 5, BATCH = 128, ROUNDS = 5;
