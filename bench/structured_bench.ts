@@ -7,10 +7,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom, setupBackend } from "../lib/runtime/mod.ts";
 import { accumulateGradients } from "../lib/training/mod.ts";
-import { createGcn, trainGcn, forceLayout } from "../lib/structured/mod.ts";
+import { createGcn, forceLayout, trainGcn } from "../lib/structured/mod.ts";
 import { maskedLoss, segmentMeanLoss } from "../lib/losses/mod.ts";
 import { loadMiserables } from "../lib/datasets/mod.ts";
-import { segmentMeanLoss } from "../lib/losber): number {
+
+function time(fn: () => void, repeats: number): number {
   fn(); // warm-up
   const start = performance.now();
   for (let i = 0; i < repeats; i++) fn();
