@@ -185,3 +185,29 @@ Deno.test("architecture: the import scan reads multi-line imports and skips exam
   const found = importsOf("lib/losses/x.ts", source).map((i) => `${i.specifier}@${i.line}`);
   assert.deepEqual(found, ["./a.ts@4", "./side_effect.ts@8", "./c.ts@9"]);
 });
+
+Deno.test("architecture: the README states the small library's true size", async () => {
+  const dir = new URL("lib/losses/", ROOT);
+  let lines = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.name.endsWith(".ts")) continue;
+    const text = await Deno.readTextFile(new URL(entry.name, dir));
+    lines += text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length;
+  }
+  const mod = await Deno.readTextFile(new URL("mod.ts", dir));
+  const names = (kind: "value" | "type") =>
+    [...mod.matchAll(/^export (type )?\{([^}]*)\} from/gm)]
+      .filter((m) => (kind === "type") === (m[1] !== undefined))
+      .flatMap((m) => m[2].split(",").map((n) => n.trim()).filter((n) => n !== ""));
+  const values = names("value").length, all = values + names("type").length;
+  const readme = await Deno.readTextFile(new URL("README.md", ROOT));
+  const stated = readme.match(
+    /`lib\/losses\/`: (\d[\d,]*) lines and (\d+) exported names\s+\((\d+) of them values\)/,
+  );
+  assert.ok(stated, "README: the sentence stating the small library's size is missing");
+  assert.deepEqual(
+    [Number(stated[1].replace(",", "")), Number(stated[2]), Number(stated[3])],
+    [lines, all, values],
+    "README's [lines, exported names, values] of lib/losses/ vs the source",
+  );
+});

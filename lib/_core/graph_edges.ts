@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "./tensor_input.ts";
+import { assertPositiveInteger } from "./checks.ts";
 
 /** An undirected edge between two node indices, `[source, target]`. */
 export type Edge = readonly [number, number];
@@ -23,9 +24,7 @@ export type Edge = readonly [number, number];
  * ```
  */
 export function checkEdges(fn: string, numNodes: number, edges: readonly Edge[]): void {
-  if (!Number.isInteger(numNodes) || numNodes < 1) {
-    throw new RangeError(`${fn}: numNodes is ${numNodes}, expected a positive integer`);
-  }
+  assertPositiveInteger(fn, "numNodes", numNodes);
   if (!Array.isArray(edges)) {
     throw new TypeError(`${fn}: edges is ${typeof edges}, expected an array of [source, target]`);
   }

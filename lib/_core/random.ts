@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { assertFiniteNumber } from "./checks.ts";
 
 /**
  * A small, fast, seedable PRNG (mulberry32) returning numbers in [0, 1).
@@ -16,9 +17,7 @@
  * ```
  */
 export function seededRandom(seed: number): () => number {
-  if (!Number.isFinite(seed)) {
-    throw new RangeError(`seededRandom: seed is ${seed}, expected a finite number`);
-  }
+  assertFiniteNumber("seededRandom", "seed", seed);
   let state = Math.trunc(seed) >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

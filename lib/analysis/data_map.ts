@@ -5,6 +5,8 @@
  * @module
  */
 import type { SampleTracker } from "../training/tracking.ts";
+import { assertFraction } from "../_core/checks.ts";
+import { quantileSorted } from "../_core/sorted_stats.ts";
 
 /** A data-map region. */
 export type CartographyRegion = "easy-to-learn" | "ambiguous" | "hard-to-learn";
@@ -68,9 +70,8 @@ export function dataMap(tracker: SampleTracker, options: DataMapOptions = {}): D
   if (e < 1) throw new RangeError(`${fn}: the tracker has no epochs recorded`);
   const q = options.ambiguousQuantile ?? 2 / 3;
   const cut = options.confidenceThreshold ?? 0.5;
-  if (!(q >= 0 && q <= 1)) {
-    throw new RangeError(`${fn}: ambiguousQuantile is ${q}, expected [0, 1]`);
-  }
+  assertFraction(fn, "options.ambiguousQuantile", q);
+  assertFraction(fn, "options.confidenceThreshold", cut);
   const confidence = new Float32Array(n), variability = new Float32Array(n);
   const correctness = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -87,8 +88,7 @@ export function dataMap(tracker: SampleTracker, options: DataMapOptions = {}): D
     correctness[i] = c / e;
   }
   const sorted = Float32Array.from(variability).sort();
-  const pos = q * (n - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
-  const threshold = sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  const threshold = quantileSorted(sorted, q);
   const counts: Record<CartographyRegion, number> = {
     "easy-to-learn": 0,
     ambiguous: 0,

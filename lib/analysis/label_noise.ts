@@ -5,6 +5,7 @@
  * @module
  */
 import { seededRandom } from "../_core/random.ts";
+import { assertFraction, assertIntegerIn, assertNonNegativeInteger } from "../_core/checks.ts";
 
 /** Options for {@linkcode flipLabels}. */
 export interface FlipLabelsOptions {
@@ -42,25 +43,14 @@ export function flipLabels(labels: ArrayLike<number>, options: FlipLabelsOptions
   const fn = "flipLabels";
   const n = labels.length;
   if (n === 0) throw new RangeError(`${fn}: labels is empty`);
-  for (let i = 0; i < n; i++) {
-    if (!(Number.isInteger(labels[i]) && labels[i] >= 0)) {
-      throw new RangeError(
-        `${fn}: labels has value ${labels[i]} at index ${i}, expected integer classes >= 0`,
-      );
-    }
-  }
+  for (let i = 0; i < n; i++) assertNonNegativeInteger(fn, `labels[${i}]`, labels[i]);
   const f = options?.fraction;
-  if (!(f >= 0 && f <= 1)) {
-    throw new RangeError(`${fn}: fraction is ${f}, expected a number in [0, 1]`);
-  }
+  assertFraction(fn, "options.fraction", f);
   let max = 0;
   for (let i = 0; i < n; i++) max = Math.max(max, labels[i]);
   const k = options.numClasses ?? max + 1;
-  if (!(Number.isInteger(k) && k >= 2 && k > max)) {
-    throw new RangeError(
-      `${fn}: numClasses is ${k}, expected an integer >= 2 above every label (max ${max})`,
-    );
-  }
+  const classes = { min: Math.max(2, max + 1), max: Infinity };
+  assertIntegerIn(fn, "options.numClasses", k, classes, `to exceed every label (max ${max})`);
   const random = seededRandom(options.seed ?? 0);
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
@@ -95,9 +85,7 @@ export function precisionAtK(
 ): number {
   const fn = "precisionAtK";
   checkPair(fn, scores, isNoisy);
-  if (!(Number.isInteger(k) && k >= 1 && k <= scores.length)) {
-    throw new RangeError(`${fn}: k is ${k}, expected an integer in [1, ${scores.length}]`);
-  }
+  assertIntegerIn(fn, "k", k, { min: 1, max: scores.length });
   const order = Array.from({ length: scores.length }, (_, i) => i)
     .sort((i, j) => scores[j] - scores[i] || i - j);
   let hits = 0;

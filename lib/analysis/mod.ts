@@ -12,6 +12,16 @@
  *
  * @module
  */
+// Types from the folders this one builds on that its signatures mention.
+export type {
+  LayersModel,
+  ModelFunction,
+  SampleTracker,
+  TrackedValues,
+  TrackPass,
+  TrackTask,
+} from "../training/mod.ts";
+export type { NestedNumbers, PerSampleLoss, Tensor, TensorInput } from "../losses/mod.ts";
 export { dataMap } from "./data_map.ts";
 export type { CartographyRegion, DataMap, DataMapOptions } from "./data_map.ts";
 export { forgettingEvents } from "./forgetting.ts";

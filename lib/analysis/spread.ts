@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { quantileSorted } from "../_core/sorted_stats.ts";
 
 /** A median with its interquartile range: the middle half of the repeats lies in `[q1, q3]`. */
 export interface Spread {
@@ -32,12 +33,9 @@ export function spread(values: readonly number[]): Spread {
   const bad = values.findIndex((v) => typeof v !== "number" || Number.isNaN(v));
   if (bad >= 0) throw new RangeError(`spread: values has ${values[bad]} at index ${bad}`);
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: quantile(sorted, 0.5), q1: quantile(sorted, 0.25), q3: quantile(sorted, 0.75) };
-}
-
-/** Linear-interpolation quantile (NumPy's default) of sorted `values`; `q` in `[0, 1]`. */
-function quantile(sorted: readonly number[], q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  return {
+    median: quantileSorted(sorted, 0.5),
+    q1: quantileSorted(sorted, 0.25),
+    q3: quantileSorted(sorted, 0.75),
+  };
 }

@@ -6,6 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "../_core/tensor_input.ts";
+import { assertFraction, assertNumberIn, assertPositiveInteger } from "../_core/checks.ts";
+import { quantileSorted, topShareSorted } from "../_core/sorted_stats.ts";
 
 /** Per-sample values: a plain or typed array, or a `[n]` tensor (read, not disposed). */
 export type SampleValues = ArrayLike<number> | Tensor;
@@ -71,9 +73,7 @@ export function topLosses<T = unknown>(
 ): TopLoss<T>[] {
   const fn = "topLosses";
   const a = checked(fn, losses);
-  if (!(Number.isInteger(k) && k >= 1)) {
-    throw new RangeError(`${fn}: k is ${k}, expected an integer >= 1`);
-  }
+  assertPositiveInteger(fn, "k", k);
   if (options.items !== undefined && options.items.length !== a.length) {
     throw new RangeError(
       `${fn}: items has ${options.items.length} entries, expected one per loss (${a.length})`,
@@ -106,7 +106,11 @@ export interface LossSummary {
   max: number;
   /** Quantile → value, for each requested quantile (linear interpolation, NumPy's default). */
   quantiles: Record<string, number>;
-  /** Top fraction → share of the total loss carried by that fraction of the largest losses. */
+  /**
+   * Top fraction `f` → share of the total loss carried by the largest losses: the fewest samples
+   * that make up at least a fraction `f` of the batch, `max(1, ⌈n·f⌉)` of them (32 of 314 for
+   * `f = 0.1`), the count the charts' "top 10 %" uses too.
+   */
   topShare: Record<string, number>;
 }
 
@@ -118,15 +122,12 @@ export interface LossSummaryOptions {
   topFractions?: readonly number[];
 }
 
-function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const pos = q * (sorted.length - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 /**
  * Summary statistics of per-sample losses: mean (what a scalar loss shows), median, std, min,
  * max, quantiles (NumPy's linear interpolation), and the share of the total loss carried by the
- * top k % of samples (`ceil(k · n)` samples) — a few samples often carry most of the loss.
+ * top fraction `f` of samples — a few samples often carry most of the loss. "The top fraction `f`"
+ * is the fewest samples that make up at least a fraction `f` of the batch, `max(1, ⌈n·f⌉)`
+ * samples (32 of 314 for `f = 0.1`), as in the charts' subtitles.
  *
  * @example
  * ```ts
@@ -147,18 +148,15 @@ export function lossSummary(losses: SampleValues, options: LossSummaryOptions = 
   let sq = 0;
   for (let i = 0; i < n; i++) sq += (sorted[i] - mean) ** 2;
   const quantiles: Record<string, number> = {};
-  for (const q of options.quantiles ?? [0.1, 0.25, 0.5, 0.75, 0.9, 0.99]) {
-    if (!(q >= 0 && q <= 1)) throw new RangeError(`${fn}: quantile ${q} is outside [0, 1]`);
+  (options.quantiles ?? [0.1, 0.25, 0.5, 0.75, 0.9, 0.99]).forEach((q, j) => {
+    assertNumberIn(fn, `options.quantiles[${j}]`, q, { min: 0, max: 1 });
     quantiles[String(q)] = quantileSorted(sorted, q);
-  }
+  });
   const topShare: Record<string, number> = {};
-  for (const f of options.topFractions ?? [0.01, 0.05, 0.1]) {
-    if (!(f > 0 && f <= 1)) throw new RangeError(`${fn}: top fraction ${f} is outside (0, 1]`);
-    const m = Math.ceil(f * n);
-    let top = 0;
-    for (let i = n - m; i < n; i++) top += sorted[i];
-    topShare[String(f)] = sum === 0 ? 0 : top / sum;
-  }
+  (options.topFractions ?? [0.01, 0.05, 0.1]).forEach((f, j) => {
+    assertFraction(fn, `options.topFractions[${j}]`, f, "min");
+    topShare[String(f)] = topShareSorted(sorted, f);
+  });
   return {
     count: n,
     mean,

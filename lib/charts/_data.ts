@@ -1,7 +1,8 @@
 /**
- * Input handling and statistics shared by the chart builders: read tensors, plain arrays and typed
- * arrays into plain numbers (without leaking tensors), check lengths and finiteness with errors
- * that name the builder and the argument, and compute the few statistics the charts draw.
+ * Input handling shared by the chart builders: read tensors, plain arrays and typed arrays into
+ * plain numbers (without leaking tensors), and check lengths and finiteness with errors that name
+ * the builder and the argument. Quantiles and top shares come from `_core/sorted_stats.ts`, so the
+ * charts state the same numbers as `lossSummary`.
  *
  * NaN/Infinity policy (the whole family): a chart refuses non-finite values with a RangeError that
  * says how many there are and where the first ones are. A chart cannot place an infinite loss, and
@@ -241,6 +242,62 @@ export function assertAllFinite(
   }
 }
 
+/**
+ * Reads the per-sample values a chart is about (`losses`, `graph.loss`): a series that must be
+ * non-empty and finite; `where` names a position in errors (`sample 3`, `node 3`).
+ *
+ * @example
+ * ```ts
+ * import { readLosses } from "./_data.ts";
+ * if (readLosses([0.5, 2], "demo", "losses")[1] !== 2) throw new Error("wrong values");
+ * ```
+ */
+export function readLosses(
+  value: NumberSeries,
+  fn: string,
+  arg: string,
+  where: (i: number) => string = (i) => `sample ${i}`,
+): Float64Array {
+  const values = readSeries(value, fn, arg);
+  assertNotEmpty(fn, arg, values.length);
+  assertAllFinite(values, fn, arg, where);
+  return values;
+}
+
+/**
+ * Reads a series that goes with another one, value for value (weights with losses, `graph.x` with
+ * `graph.loss`): it must have `n` finite values, the length of `reference`.
+ *
+ * @example
+ * ```ts
+ * import { readMatching } from "./_data.ts";
+ * try {
+ *   readMatching([1], "demo", "options.weights", 2, "losses");
+ *   throw new Error("should have thrown");
+ * } catch (e) {
+ *   const want = "demo: options.weights has 1 values, but losses has 2; they must match";
+ *   if ((e as Error).message !== want) throw e;
+ * }
+ * ```
+ */
+export function readMatching(
+  value: NumberSeries,
+  fn: string,
+  arg: string,
+  n: number,
+  reference: string,
+  where: (i: number) => string = (i) => `sample ${i}`,
+): Float64Array {
+  const values = readSeries(value, fn, arg);
+  if (values.length !== n) {
+    throw new RangeError(
+      `${fn}: ${arg} has ${values.length} values, but ${reference} has ${n}; they must match`,
+    );
+  }
+  assertAllFinite(values, fn, arg, where);
+  return values;
+}
+
 /** The mean of `values` (compensated sum, so long series stay exact enough). */
 export function mean(values: ArrayLike<number>): number {
   let sum = 0, c = 0;
@@ -256,45 +313,4 @@ export function mean(values: ArrayLike<number>): number {
 /** `values` sorted ascending, as a new `Float64Array`. */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
-}
-
-/**
- * The `q` quantile of already sorted values, linearly interpolated between order statistics
- * (NumPy's default, "type 7"): `quantile([1, 2, 3, 4], 0.5) === 2.5`.
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h), hi = Math.ceil(h);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-/** The share (0..1) of the total carried by the largest `fraction` of the values (sorted asc). */
-export function topShareSorted(sorted: ArrayLike<number>, fraction: number): number {
-  const n = sorted.length;
-  const k = Math.max(1, Math.round(n * fraction));
-  let total = 0, top = 0;
-  for (let i = 0; i < n; i++) {
-    total += sorted[i];
-    if (i >= n - k) top += sorted[i];
-  }
-  return total === 0 ? 0 : top / total;
-}
-
-/** A number in at most 3 significant digits, for labels: `0.123`, `12.3`, `1.23e+5`. */
-export function fmt(x: number): string {
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return x.toExponential(2).replace(/\.?0+e/, "e");
-  return String(Number(x.toPrecision(3)));
-}
-
-/** A count with thousands separators: `100,000`. */
-export function fmtCount(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-/** A 0..1 share as a percentage: `0.4567` → `"46%"` (one decimal below 10%). */
-export function fmtPercent(share: number): string {
-  const p = share * 100;
-  return `${p < 10 && p !== 0 ? p.toFixed(1) : Math.round(p)}%`;
 }

@@ -6,19 +6,19 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_HEIGHT, CHART_WIDTH, chartConfig, MAX_MARKS, SEQUENTIAL_SCHEME } from "./theme.ts";
+import { chartConfig, MAX_MARKS, SEQUENTIAL_SCHEME } from "./theme.ts";
 import {
-  assertAllFinite,
   assertNotEmpty,
-  fmt,
-  fmtCount,
   type LabelSeries,
   mean,
   type NumberSeries,
-  readLabels,
+  readMatching,
   readSeries,
 } from "./_data.ts";
 import { evenPicks } from "./_layers.ts";
+import { checkChartOptions, readIds } from "./_options.ts";
+import { assertNumberIn, describeValue } from "../_core/checks.ts";
+import { formatCount, formatNumber } from "../_core/format_number.ts";
 
 /** The per-sample training statistics a cartography map plots. */
 export interface CartographyData {
@@ -64,32 +64,23 @@ export function cartographyChart(
   const fn = "cartographyChart";
   if (data === null || typeof data !== "object") {
     throw new TypeError(
-      `${fn}: data is ${String(data)}, expected { confidence, variability, correctness }`,
+      `${fn}: data is ${describeValue(data)}, expected { confidence, variability, correctness }`,
     );
   }
   const conf = readSeries(data.confidence, fn, "data.confidence");
   const n = conf.length;
   assertNotEmpty(fn, "data.confidence", n);
-  const read = (v: NumberSeries, arg: string, lo: number, hi: number) => {
-    const a = readSeries(v, fn, arg);
-    if (a.length !== n) {
-      throw new RangeError(
-        `${fn}: ${arg} has ${a.length} values, but data.confidence has ${n}; they must match`,
-      );
-    }
-    assertAllFinite(a, fn, arg, (i) => `sample ${i}`);
-    const bad = a.findIndex((x) => x < lo || x > hi);
-    if (bad >= 0) {
-      throw new RangeError(`${fn}: ${arg}[${bad}] is ${a[bad]}, expected values in [${lo}, ${hi}]`);
-    }
+  // Confidence and correctness are shares of epochs, variability the spread of a probability.
+  const read = (v: NumberSeries, arg: string) => {
+    const a = readMatching(v, fn, arg, n, "data.confidence");
+    a.forEach((x, i) => assertNumberIn(fn, `${arg}[${i}]`, x, { min: 0, max: 1 }));
     return a;
   };
-  read(conf, "data.confidence", 0, 1);
-  const vari = read(data.variability, "data.variability", 0, 1);
-  const corr = read(data.correctness, "data.correctness", 0, 1);
-  const ids = options.ids === undefined
-    ? null
-    : readLabels(options.ids, fn, "options.ids", n, `data.confidence (${n} samples)`);
+  read(conf, "data.confidence");
+  const vari = read(data.variability, "data.variability");
+  const corr = read(data.correctness, "data.correctness");
+  const { title, width, height } = checkChartOptions(fn, options);
+  const ids = readIds(fn, options.ids, n, `data.confidence (${n} samples)`);
   const picks = evenPicks(n, MAX_MARKS);
   const rows = picks.map((i) => ({
     sample: ids ? ids[i] : i,
@@ -106,15 +97,15 @@ export function cartographyChart(
   ];
   const spec = {
     title: {
-      text: options.title ?? "Data map: where each sample sits during training",
+      text: title ?? "Data map: where each sample sits during training",
       subtitle: n <= MAX_MARKS
-        ? `${fmtCount(n)} samples, one dot each; colour = share of epochs predicted correctly`
-        : `${fmtCount(n)} samples: ${
-          fmtCount(picks.length)
+        ? `${formatCount(n)} samples, one dot each; colour = share of epochs predicted correctly`
+        : `${formatCount(n)} samples: ${
+          formatCount(picks.length)
         } drawn, evenly spaced; colour = share of epochs correct`,
     },
-    width: options.width ?? CHART_WIDTH,
-    height: options.height ?? CHART_HEIGHT,
+    width,
+    height,
     config: chartConfig(),
     layer: [
       {
@@ -168,8 +159,8 @@ export function cartographyChart(
       })),
     ],
   } as unknown as VegaLiteSpec;
-  const summary = `Data map of ${fmtCount(n)} samples: mean confidence ${
-    fmt(mean(conf))
-  }, mean variability ${fmt(mean(vari))}, mean correctness ${fmt(mean(corr))}.`;
+  const summary = `Data map of ${formatCount(n)} samples: mean confidence ${
+    formatNumber(mean(conf))
+  }, mean variability ${formatNumber(mean(vari))}, mean correctness ${formatNumber(mean(corr))}.`;
   return new Chart(spec, { summary });
 }

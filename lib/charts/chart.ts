@@ -7,6 +7,7 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import { assertNumberIn } from "../_core/checks.ts";
 
 /** A Vega-Lite v5 specification, as `vega-lite` types it. */
 export type VegaLiteSpec = TopLevelSpec;
@@ -152,9 +153,7 @@ export async function rasterizeSVG(
   options: { scale?: number } = {},
 ): Promise<Uint8Array> {
   const scale = options.scale ?? 1;
-  if (!(scale > 0 && scale <= 8)) {
-    throw new RangeError(`rasterizeSVG: options.scale is ${scale}, expected a number in (0, 8]`);
-  }
+  assertNumberIn("rasterizeSVG", "options.scale", scale, { min: 0, max: 8, minOpen: true });
   const fonts = await loadRasteriser();
   const resvg = new Resvg(svg, {
     font: {

@@ -6,17 +6,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_WIDTH, chartConfig } from "./theme.ts";
+import { chartConfig } from "./theme.ts";
 import {
-  assertAllFinite,
-  assertNotEmpty,
-  fmtCount,
-  fmtPercent,
   type LabelSeries,
   type NumberSeries,
   readLabels,
+  readLosses,
+  readMatching,
   readSeries,
 } from "./_data.ts";
+import { checkChartOptions } from "./_options.ts";
+import { assertIntegerIn, assertNumberIn } from "../_core/checks.ts";
+import { formatCount, formatPercent } from "../_core/format_number.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
 
 /** Options for {@linkcode classShareChart}. */
@@ -56,10 +57,9 @@ export function classShareChart(
   options: ClassShareChartOptions = {},
 ): Chart {
   const fn = "classShareChart";
-  const loss = readSeries(losses, fn, "losses");
+  const loss = readLosses(losses, fn, "losses");
   const n = loss.length;
-  assertNotEmpty(fn, "losses", n);
-  assertAllFinite(loss, fn, "losses", (i) => `sample ${i}`);
+  const { title: givenTitle, width } = checkChartOptions(fn, options);
   const raw = labels instanceof tf.Tensor
     ? Array.from(readSeries(labels, fn, "labels"))
     : readLabels(labels, fn, "labels", n, `losses (${n} samples)`);
@@ -71,25 +71,15 @@ export function classShareChart(
   const names = options.classNames;
   const classOf = raw.map((l, i) => {
     if (names && typeof l === "number") {
-      if (!Number.isInteger(l) || l < 0 || l >= names.length) {
-        throw new RangeError(
-          `${fn}: labels[${i}] is ${l}, expected an integer in [0, ${names.length}) to index classNames`,
-        );
-      }
+      const index = { min: 0, max: names.length, maxOpen: true };
+      assertIntegerIn(fn, `labels[${i}]`, l, index, "to index classNames");
       return names[l];
     }
     return String(l);
   });
   const readNonNegative = (v: NumberSeries, arg: string) => {
-    const a = readSeries(v, fn, arg);
-    if (a.length !== n) {
-      throw new RangeError(
-        `${fn}: ${arg} has ${a.length} values, but losses has ${n}; they must match`,
-      );
-    }
-    assertAllFinite(a, fn, arg, (i) => `sample ${i}`);
-    const bad = a.findIndex((x) => x < 0);
-    if (bad >= 0) throw new RangeError(`${fn}: ${arg}[${bad}] is ${a[bad]}, expected values >= 0`);
+    const a = readMatching(v, fn, arg, n, "losses");
+    a.forEach((x, i) => assertNumberIn(fn, `${arg}[${i}]`, x, { min: 0, max: Infinity }));
     return a;
   };
   const w = options.weights === undefined
@@ -124,14 +114,14 @@ export function classShareChart(
       class: c,
       measure,
       share: shares[j][k],
-      label: fmtPercent(shares[j][k]),
+      label: formatPercent(shares[j][k]),
     }))
   );
   const lossIdx = measures.findIndex(([m]) => m === (w ? "loss, weighted" : "loss"));
   const top = shares[lossIdx].indexOf(Math.max(...shares[lossIdx]));
-  const title = options.title ??
-    `Class "${classes[top]}" is ${fmtPercent(shares[0][top])} of the samples but carries ${
-      fmtPercent(shares[lossIdx][top])
+  const title = givenTitle ??
+    `Class "${classes[top]}" is ${formatPercent(shares[0][top])} of the samples but carries ${
+      formatPercent(shares[lossIdx][top])
     } of the ${w ? "weighted " : ""}loss`;
   const order = measures.map(([m]) => m);
   const encoding = {
@@ -148,9 +138,11 @@ export function classShareChart(
   const spec = {
     title: {
       text: title,
-      subtitle: `${fmtCount(n)} samples in ${classes.length} classes; bars: ${order.join(" · ")}`,
+      subtitle: `${formatCount(n)} samples in ${classes.length} classes; bars: ${
+        order.join(" · ")
+      }`,
     },
-    width: options.width ?? CHART_WIDTH,
+    width,
     height: { step: 14 },
     config: chartConfig(),
     data: { values: rows },
@@ -175,10 +167,12 @@ export function classShareChart(
       },
     ],
   } as unknown as VegaLiteSpec;
-  const summary = `Per-class shares over ${fmtCount(n)} samples: ` +
+  const summary = `Per-class shares over ${formatCount(n)} samples: ` +
     classes.map((c, k) =>
       `${c}: ` +
-      measures.map(([m], j) => `${fmtPercent(shares[j][k])} of ${m === "samples" ? "samples" : m}`)
+      measures.map(([m], j) =>
+        `${formatPercent(shares[j][k])} of ${m === "samples" ? "samples" : m}`
+      )
         .join(", ")
     ).join("; ") + ".";
   return new Chart(spec, { summary });

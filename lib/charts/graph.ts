@@ -5,28 +5,21 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
+import { CHART_COLORS, chartConfig, MAX_MARKS, SEQUENTIAL_SCHEME } from "./theme.ts";
 import {
-  CHART_COLORS,
-  CHART_HEIGHT,
-  CHART_WIDTH,
-  chartConfig,
-  MAX_MARKS,
-  SEQUENTIAL_SCHEME,
-} from "./theme.ts";
-import {
-  assertAllFinite,
-  assertNotEmpty,
-  fmt,
-  fmtCount,
   type LabelSeries,
   mean,
   type NumberMatrix,
   type NumberSeries,
   readLabels,
+  readLosses,
+  readMatching,
   readMatrix,
-  readSeries,
 } from "./_data.ts";
 import { evenPicks } from "./_layers.ts";
+import { checkChartOptions, readIds } from "./_options.ts";
+import { assertOneOf, describeValue } from "../_core/checks.ts";
+import { formatCount, formatNumber } from "../_core/format_number.ts";
 import type { NodeSplit } from "../_core/graph_edges.ts";
 
 /** The graph a {@linkcode graphChart} draws. */
@@ -79,33 +72,19 @@ export function graphChart(graph: GraphData, options: GraphChartOptions = {}): C
   const fn = "graphChart";
   if (graph === null || typeof graph !== "object") {
     throw new TypeError(
-      `${fn}: graph is ${String(graph)}, expected { x, y, loss, split?, edges? }`,
+      `${fn}: graph is ${describeValue(graph)}, expected { x, y, loss, split?, edges? }`,
     );
   }
-  const loss = readSeries(graph.loss, fn, "graph.loss");
+  const node = (i: number) => `node ${i}`;
+  const loss = readLosses(graph.loss, fn, "graph.loss", node);
   const n = loss.length;
-  assertNotEmpty(fn, "graph.loss", n);
-  const same = (v: NumberSeries, arg: string) => {
-    const a = readSeries(v, fn, arg);
-    if (a.length !== n) {
-      throw new RangeError(
-        `${fn}: ${arg} has ${a.length} values, but graph.loss has ${n}; they must match`,
-      );
-    }
-    assertAllFinite(a, fn, arg, (i) => `node ${i}`);
-    return a;
-  };
-  assertAllFinite(loss, fn, "graph.loss", (i) => `node ${i}`);
-  const xs = same(graph.x, "graph.x"), ys = same(graph.y, "graph.y");
+  const xs = readMatching(graph.x, fn, "graph.x", n, "graph.loss", node);
+  const ys = readMatching(graph.y, fn, "graph.y", n, "graph.loss", node);
   const split: NodeSplit[] = graph.split === undefined
     ? new Array(n).fill("train")
     : readLabels(graph.split, fn, "graph.split", n, `graph.loss (${n} nodes)`).map((s, i) => {
-      if (!SPLITS.includes(s as NodeSplit)) {
-        throw new RangeError(
-          `${fn}: graph.split[${i}] is "${s}", expected "train", "validation" or "test"`,
-        );
-      }
-      return s as NodeSplit;
+      assertOneOf(fn, `graph.split[${i}]`, s, SPLITS);
+      return s;
     });
   let edgeList: [number, number][] = [];
   if (graph.edges !== undefined) {
@@ -126,10 +105,8 @@ export function graphChart(graph: GraphData, options: GraphChartOptions = {}): C
       edgeList.push([s, t]);
     }
   }
-  const ids = options.ids === undefined
-    ? null
-    : readLabels(options.ids, fn, "options.ids", n, `graph.loss (${n} nodes)`);
-  const lossName = options.lossName ?? "loss";
+  const { title, lossName, width, height } = checkChartOptions(fn, options);
+  const ids = readIds(fn, options.ids, n, `graph.loss (${n} nodes)`);
   const totalEdges = edgeList.length;
   // Nodes and edges share the mark budget, so the SVG stays under 1 MB.
   edgeList = evenPicks(totalEdges, MAX_MARKS / 2).map((k) => edgeList[k]);
@@ -148,20 +125,21 @@ export function graphChart(graph: GraphData, options: GraphChartOptions = {}): C
     return { split: s, count: v.length, mean: v.length ? mean(v) : NaN };
   }).filter((s) => s.count > 0);
   const xEnc = { type: "quantitative", axis: null, scale: { zero: false, padding: 12 } };
-  const notes = [`${fmtCount(n)} nodes, ${fmtCount(totalEdges)} edges`];
-  if (nodes.length < n) notes.push(`${fmtCount(nodes.length)} nodes drawn (evenly spaced)`);
+  const notes = [`${formatCount(n)} nodes, ${formatCount(totalEdges)} edges`];
+  if (nodes.length < n) notes.push(`${formatCount(nodes.length)} nodes drawn (evenly spaced)`);
   if (edgeList.length < totalEdges) {
-    notes.push(`${fmtCount(edgeList.length)} edges drawn (evenly spaced)`);
+    notes.push(`${formatCount(edgeList.length)} edges drawn (evenly spaced)`);
   }
   notes.push("shape = split, colour = loss");
   const spec = {
     title: {
-      text: options.title ??
-        `Node ${lossName} by split: ` + bySplit.map((s) => `${s.split} ${fmt(s.mean)}`).join(", "),
+      text: title ??
+        `Node ${lossName} by split: ` +
+          bySplit.map((s) => `${s.split} ${formatNumber(s.mean)}`).join(", "),
       subtitle: notes.join("; "),
     },
-    width: options.width ?? CHART_WIDTH,
-    height: options.height ?? CHART_HEIGHT,
+    width,
+    height,
     config: chartConfig(),
     layer: [
       {
@@ -220,7 +198,11 @@ export function graphChart(graph: GraphData, options: GraphChartOptions = {}): C
     ],
   } as unknown as VegaLiteSpec;
   const summary =
-    `Graph of ${fmtCount(n)} nodes and ${fmtCount(totalEdges)} edges; mean ${lossName} by split: ` +
-    bySplit.map((s) => `${s.split} ${fmt(s.mean)} (${fmtCount(s.count)} nodes)`).join(", ") + ".";
+    `Graph of ${formatCount(n)} nodes and ${
+      formatCount(totalEdges)
+    } edges; mean ${lossName} by split: ` +
+    bySplit.map((s) => `${s.split} ${formatNumber(s.mean)} (${formatCount(s.count)} nodes)`).join(
+      ", ",
+    ) + ".";
   return new Chart(spec, { summary });
 }

@@ -5,19 +5,12 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_COLORS, CHART_HEIGHT, chartConfig, MAX_MARKS } from "./theme.ts";
-import {
-  assertAllFinite,
-  assertNotEmpty,
-  fmt,
-  fmtCount,
-  type LabelSeries,
-  mean,
-  type NumberSeries,
-  readLabels,
-  readSeries,
-} from "./_data.ts";
+import { CHART_COLORS, CHART_WIDTH, chartConfig, MAX_MARKS } from "./theme.ts";
+import { type LabelSeries, mean, type NumberSeries, readLosses, readMatching } from "./_data.ts";
 import { evenPicks } from "./_layers.ts";
+import { checkChartOptions, choice, readIds } from "./_options.ts";
+import { describeValue } from "../_core/checks.ts";
+import { formatCount, formatNumber } from "../_core/format_number.ts";
 
 /** Options for {@linkcode lossComparisonChart}. */
 export interface LossComparisonChartOptions {
@@ -61,38 +54,28 @@ export function lossComparisonChart(
 ): Chart {
   const fn = "lossComparisonChart";
   if (series === null || typeof series !== "object" || Array.isArray(series)) {
-    throw new TypeError(`${fn}: series is ${String(series)}, expected { name: losses, ... }`);
+    throw new TypeError(
+      `${fn}: series is ${describeValue(series)}, expected { name: losses, ... }`,
+    );
   }
   const names = Object.keys(series);
   if (names.length === 0) throw new RangeError(`${fn}: series is empty, expected at least one`);
-  const data = names.map((name) => readSeries(series[name], fn, `series["${name}"]`));
-  const n = data[0].length;
-  assertNotEmpty(fn, `series["${names[0]}"]`, n);
-  data.forEach((v, k) => {
-    if (v.length !== n) {
-      throw new RangeError(
-        `${fn}: series["${names[k]}"] has ${v.length} values, but series["${
-          names[0]
-        }"] has ${n}; they must match`,
-      );
-    }
-    assertAllFinite(v, fn, `series["${names[k]}"]`, (i) => `sample ${i}`);
-  });
-  const layout = options.layout ?? "faceted";
-  if (layout !== "faceted" && layout !== "layered") {
-    throw new RangeError(`${fn}: options.layout is "${layout}", expected "faceted" or "layered"`);
-  }
-  const order = options.order ?? "sorted";
-  if (order !== "sorted" && order !== "data") {
-    throw new RangeError(`${fn}: options.order is "${order}", expected "sorted" or "data"`);
-  }
-  const ids = options.ids === undefined
-    ? null
-    : readLabels(options.ids, fn, "options.ids", n, `each series (${n} samples)`);
-  const lossName = options.lossName ?? "loss";
-  const height = options.height ?? CHART_HEIGHT;
-  const width = options.width ??
-    (layout === "faceted" ? Math.max(160, Math.floor(560 / names.length)) : 560);
+  const arg = (name: string) => `series["${name}"]`;
+  const first = readLosses(series[names[0]], fn, arg(names[0]));
+  const n = first.length;
+  const data = [
+    first,
+    ...names.slice(1).map((name) => readMatching(series[name], fn, arg(name), n, arg(names[0]))),
+  ];
+  const checked = checkChartOptions(fn, options);
+  const { lossName, height } = checked;
+  const layout = choice(fn, "options.layout", options.layout, ["faceted", "layered"] as const);
+  const order = choice(fn, "options.order", options.order, ["sorted", "data"] as const);
+  const ids = readIds(fn, options.ids, n, `each series (${n} samples)`);
+  // Faceted panels share the default width between them, down to 160 px each.
+  const width = options.width === undefined && layout === "faceted"
+    ? Math.max(160, Math.floor(CHART_WIDTH / names.length))
+    : checked.width;
 
   const perSeries = Math.max(1, Math.floor(MAX_MARKS / names.length));
   const drawn = n <= perSeries ? n : Math.min(2000, perSeries);
@@ -112,7 +95,12 @@ export function lossComparisonChart(
         loss: v[i],
       });
     }
-    rows.push({ kind: "mean", series: name, loss: means[k], label: `mean ${fmt(means[k])}` });
+    rows.push({
+      kind: "mean",
+      series: name,
+      loss: means[k],
+      label: `mean ${formatNumber(means[k])}`,
+    });
   });
 
   const xTitle = order === "sorted"
@@ -176,15 +164,15 @@ export function lossComparisonChart(
     for (const r of rows) if (r.kind === "mean") r.caption = `${r.series}: ${r.label}`;
   }
   const big = means.indexOf(Math.max(...means)), small = means.indexOf(Math.min(...means));
-  const title = options.title ??
+  const title = checked.title ??
     (names.length === 1
-      ? `Mean ${lossName} ${fmt(means[0])} under ${names[0]}`
-      : `Same ${fmtCount(n)} samples: mean ${fmt(means[big])} under ${names[big]}, ${
-        fmt(means[small])
+      ? `Mean ${lossName} ${formatNumber(means[0])} under ${names[0]}`
+      : `Same ${formatCount(n)} samples: mean ${formatNumber(means[big])} under ${names[big]}, ${
+        formatNumber(means[small])
       } under ${names[small]}`);
   const subtitle = n <= perSeries
     ? `one dot per sample and loss; rules mark each loss's mean`
-    : `${fmtCount(n)} samples: ${fmtCount(drawn)} drawn per loss (${
+    : `${formatCount(n)} samples: ${formatCount(drawn)} drawn per loss (${
       order === "sorted" ? "evenly spaced ranks" : "every k-th sample"
     }); means use every sample`;
   const common = {
@@ -198,7 +186,7 @@ export function lossComparisonChart(
     spec: { width, height, layer: layers },
     resolve: { scale: { y: options.sharedScale === false ? "independent" : "shared" } },
   };
-  const summary = `${names.length} losses over the same ${fmtCount(n)} samples: ` +
-    names.map((name, k) => `${name} mean ${fmt(means[k])}`).join(", ") + ".";
+  const summary = `${names.length} losses over the same ${formatCount(n)} samples: ` +
+    names.map((name, k) => `${name} mean ${formatNumber(means[k])}`).join(", ") + ".";
   return new Chart(spec as unknown as VegaLiteSpec, { summary });
 }

@@ -6,21 +6,13 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_COLORS, CHART_HEIGHT, CHART_WIDTH, chartConfig } from "./theme.ts";
-import {
-  assertAllFinite,
-  assertNotEmpty,
-  fmt,
-  fmtCount,
-  fmtPercent,
-  mean,
-  type NumberSeries,
-  quantileSorted,
-  readSeries,
-  sortedCopy,
-  topShareSorted,
-} from "./_data.ts";
+import { CHART_COLORS, chartConfig } from "./theme.ts";
+import { mean, type NumberSeries, readLosses, sortedCopy } from "./_data.ts";
 import { ruleLayer } from "./_layers.ts";
+import { checkChartOptions } from "./_options.ts";
+import { assertIntegerIn, assertNumberIn, describeValue } from "../_core/checks.ts";
+import { quantileSorted, topShareSorted } from "../_core/sorted_stats.ts";
+import { formatCount, formatNumber, formatPercent } from "../_core/format_number.ts";
 
 /** Options for {@linkcode lossDistributionChart}. */
 export interface LossDistributionChartOptions {
@@ -28,7 +20,11 @@ export interface LossDistributionChartOptions {
   bins?: number;
   /** Quantiles to mark, each in (0, 1) (default `[0.9]`). */
   quantiles?: number[];
-  /** The "top k %" whose share of the total loss is written on the chart (default 10). */
+  /**
+   * The "top k %" whose share of the total loss is written on the chart (default 10), in
+   * `(0, 100]`: the fewest samples that make up at least k % of the batch, `max(1, ⌈n·k/100⌉)`
+   * of them (32 of 314 for k = 10), as `lossSummary`'s `topShare` counts them.
+   */
   topPercent?: number;
   /** The loss's name for axis titles and text (default `"loss"`). */
   lossName?: string;
@@ -43,7 +39,8 @@ export interface LossDistributionChartOptions {
 /**
  * A histogram of per-sample losses with the mean (solid), the median (dashed) and quantiles
  * (dotted) as labelled vertical rules, and the share of the total loss carried by the top
- * `topPercent`% of samples written on the chart. Binning is done here, so any number of samples
+ * `topPercent`% of samples (the fewest samples that make up at least that fraction of the batch,
+ * `max(1, ⌈n·topPercent/100⌉)`) written on the chart. Binning is done here, so any number of samples
  * draws `bins` bars. NaN or infinite losses are refused with their count and positions.
  *
  * @example
@@ -58,28 +55,27 @@ export function lossDistributionChart(
   options: LossDistributionChartOptions = {},
 ): Chart {
   const fn = "lossDistributionChart";
-  const values = readSeries(losses, fn, "losses");
+  const values = readLosses(losses, fn, "losses");
   const n = values.length;
-  assertNotEmpty(fn, "losses", n);
-  assertAllFinite(values, fn, "losses", (i) => `sample ${i}`);
+  const { title, lossName, width, height } = checkChartOptions(fn, options);
   const bins = options.bins ?? 30;
-  if (!Number.isInteger(bins) || bins < 1 || bins > 1000) {
-    throw new RangeError(`${fn}: options.bins is ${bins}, expected an integer in [1, 1000]`);
-  }
+  assertIntegerIn(fn, "options.bins", bins, { min: 1, max: 1000 });
   const quantiles = options.quantiles ?? [0.9];
-  for (const q of quantiles) {
-    if (!(q > 0 && q < 1)) {
-      throw new RangeError(`${fn}: options.quantiles has ${q}, expected values in (0, 1)`);
-    }
-  }
-  const topPercent = options.topPercent ?? 10;
-  if (!(topPercent > 0 && topPercent <= 100)) {
-    throw new RangeError(
-      `${fn}: options.topPercent is ${topPercent}, expected a number in (0, 100]`,
+  if (!Array.isArray(quantiles)) {
+    throw new TypeError(
+      `${fn}: options.quantiles is ${describeValue(quantiles)}, expected an array of numbers`,
     );
   }
-  const lossName = options.lossName ?? "loss";
-  const width = options.width ?? CHART_WIDTH, height = options.height ?? CHART_HEIGHT;
+  quantiles.forEach((q, j) =>
+    assertNumberIn(fn, `options.quantiles[${j}]`, q, {
+      min: 0,
+      max: 1,
+      minOpen: true,
+      maxOpen: true,
+    })
+  );
+  const topPercent = options.topPercent ?? 10;
+  assertNumberIn(fn, "options.topPercent", topPercent, { min: 0, max: 100, minOpen: true });
 
   const sorted = sortedCopy(values);
   const lo = sorted[0], hi = sorted[n - 1];
@@ -102,22 +98,22 @@ export function lossDistributionChart(
       name: `quantile_rule_${j}`,
       axis: "x",
       value: quantileSorted(sorted, q),
-      label: `${Math.round(q * 1000) / 10}th percentile ${fmt(quantileSorted(sorted, q))}`,
+      label: percentileLabel(sorted, q),
       color: CHART_COLORS.muted,
       dash: [2, 2],
       labelY: 2 + 14 * (2 + j),
     })
   );
   const topText = `top ${topPercent}% of samples carry ${
-    fmtPercent(share)
+    formatPercent(share)
   } of the total ${lossName}`;
   const spec = {
     title: {
-      text: options.title ??
-        `The top ${topPercent}% of samples carry ${fmtPercent(share)} of the total ${lossName}`,
-      subtitle: `${fmtCount(n)} samples in ${bins} bins of equal width; lowest ${
-        fmt(lo)
-      }, highest ${fmt(hi)}`,
+      text: title ??
+        `The top ${topPercent}% of samples carry ${formatPercent(share)} of the total ${lossName}`,
+      subtitle: `${formatCount(n)} samples in ${bins} bins of equal width; lowest ${
+        formatNumber(lo)
+      }, highest ${formatNumber(hi)}`,
     },
     width,
     height,
@@ -153,7 +149,7 @@ export function lossDistributionChart(
         name: "mean_rule",
         axis: "x",
         value: m,
-        label: `mean ${fmt(m)}`,
+        label: `mean ${formatNumber(m)}`,
         color: CHART_COLORS.mean,
         labelY: 2,
       }),
@@ -161,7 +157,7 @@ export function lossDistributionChart(
         name: "median_rule",
         axis: "x",
         value: med,
-        label: `median ${fmt(med)}`,
+        label: `median ${formatNumber(med)}`,
         color: CHART_COLORS.median,
         dash: [6, 3],
         labelY: 16,
@@ -184,11 +180,14 @@ export function lossDistributionChart(
     ],
   } as unknown as VegaLiteSpec;
   const summary =
-    `Distribution of ${lossName} over ${fmtCount(n)} samples: mean ${fmt(m)}, median ${fmt(med)}, ${
-      quantiles.map((q) =>
-        `${Math.round(q * 1000) / 10}th percentile ${fmt(quantileSorted(sorted, q))}`
-      ).join(", ")
-    }; ` +
+    `Distribution of ${lossName} over ${formatCount(n)} samples: mean ${formatNumber(m)}, median ${
+      formatNumber(med)
+    }, ${quantiles.map((q) => percentileLabel(sorted, q)).join(", ")}; ` +
     `the ${topText}.`;
   return new Chart(spec, { summary });
+}
+
+/** `90th percentile 4.4`: the quantile `q` in percent (one decimal at most) and its value. */
+function percentileLabel(sorted: Float64Array, q: number): string {
+  return `${Math.round(q * 1000) / 10}th percentile ${formatNumber(quantileSorted(sorted, q))}`;
 }

@@ -5,22 +5,19 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_COLORS, CHART_HEIGHT, CHART_WIDTH, chartConfig, MAX_MARKS } from "./theme.ts";
+import { CHART_COLORS, chartConfig, MAX_MARKS } from "./theme.ts";
 import {
-  assertAllFinite,
-  assertNotEmpty,
-  fmt,
-  fmtCount,
-  fmtPercent,
   type LabelSeries,
   mean,
   type NumberSeries,
-  quantileSorted,
   readLabels,
-  readSeries,
+  readLosses,
   sortedCopy,
-  topShareSorted,
 } from "./_data.ts";
+import { evenPicks, ruleLayer } from "./_layers.ts";
+import { checkChartOptions, choice, readIds } from "./_options.ts";
+import { quantileSorted, topShareSorted } from "../_core/sorted_stats.ts";
+import { formatCount, formatNumber, formatPercent } from "../_core/format_number.ts";
 
 /** Options for {@linkcode perSampleChart}. */
 export interface PerSampleChartOptions {
@@ -47,6 +44,8 @@ export interface PerSampleChartOptions {
 const DATA_ORDER_BINS = 1000;
 /** How many ranks a large sorted chart draws. */
 const SORTED_SAMPLE = 2000;
+/** The top fraction of samples whose share of the total loss the subtitle and summary state. */
+const TOP_FRACTION = 0.1;
 
 /**
  * One mark per sample (sorted by loss or in data order) with the mean and the median as labelled
@@ -56,6 +55,10 @@ const SORTED_SAMPLE = 2000;
  * samples at evenly spaced ranks (the shape of a sorted curve is kept exactly at those ranks);
  * data order draws 1,000 bins of consecutive samples as their range and mean. The mean and median
  * rules are always computed from every sample.
+ *
+ * The subtitle and summary state the share of the total loss carried by the top 10 % of samples:
+ * the fewest samples that make up at least 10 % of the batch, `max(1, ⌈n / 10⌉)` of them (32 of
+ * 314), as `lossSummary`'s `topShare` counts them.
  *
  * NaN or infinite losses are refused with a RangeError that counts them and gives their indices.
  *
@@ -72,33 +75,74 @@ export function perSampleChart(
   losses: NumberSeries,
   options: PerSampleChartOptions = {},
 ): Chart {
+  const input = readInput(losses, options);
+  const stats = lossStats(input.values);
+  const { marks, note } = input.values.length <= MAX_MARKS
+    ? dotPerSample(input)
+    : input.order === "sorted"
+    ? sampledRanks(input)
+    : dataOrderBins(input);
+  const rules = meanMedianRules(stats, input.width);
+  const { lossName } = input;
+  const n = input.values.length;
+  const spec = {
+    title: {
+      text: input.title ??
+        `One mean (${formatNumber(stats.mean)}) hides per-sample ${lossName} from ${
+          formatNumber(stats.lowest)
+        } to ${formatNumber(stats.highest)}`,
+      subtitle: `${note}; the top 10% of samples carry ${
+        formatPercent(stats.topShare)
+      } of the total ${lossName}`,
+    },
+    width: input.width,
+    height: input.height,
+    config: chartConfig(),
+    layer: [...marks, ...rules],
+  } as unknown as VegaLiteSpec;
+  const summary =
+    `Per-sample ${lossName} for ${formatCount(n)} samples (${
+      input.order === "sorted" ? "sorted" : "data order"
+    }): mean ${formatNumber(stats.mean)}, median ${formatNumber(stats.median)}, lowest ${
+      formatNumber(stats.lowest)
+    }, highest ${formatNumber(stats.highest)}; ` +
+    `the top 10% of samples carry ${formatPercent(stats.topShare)} of the total.`;
+  return new Chart(spec, { summary });
+}
+
+/** The checked inputs of one per-sample chart. */
+interface PerSampleInput {
+  values: Float64Array;
+  order: "sorted" | "data";
+  /** Sample indices in plotting order. */
+  index: number[];
+  title: string | undefined;
+  lossName: string;
+  width: number;
+  height: number;
+  /** A data row (position on the x axis, id, loss, extra tooltip columns) for sample `i`. */
+  row: (i: number, position: number) => Record<string, string | number>;
+  /** Tooltip of one sample's mark. */
+  tooltip: Record<string, string>[];
+  /** The x encoding: rank or position in the data. */
+  x: Record<string, unknown>;
+  /** The y axis title. */
+  yTitle: string;
+}
+
+function readInput(losses: NumberSeries, options: PerSampleChartOptions): PerSampleInput {
   const fn = "perSampleChart";
-  const values = readSeries(losses, fn, "losses");
+  const values = readLosses(losses, fn, "losses");
   const n = values.length;
-  assertNotEmpty(fn, "losses", n);
-  assertAllFinite(values, fn, "losses", (i) => `sample ${i}`);
-  const order = options.order ?? "sorted";
-  if (order !== "sorted" && order !== "data") {
-    throw new RangeError(`${fn}: options.order is "${order}", expected "sorted" or "data"`);
-  }
-  const ids = options.ids === undefined
-    ? null
-    : readLabels(options.ids, fn, "options.ids", n, `losses (${n} samples)`);
+  const { title, lossName, width, height } = checkChartOptions(fn, options);
+  const order = choice(fn, "options.order", options.order, ["sorted", "data"] as const);
+  const counted = `losses (${n} samples)`;
+  const ids = readIds(fn, options.ids, n, counted);
   const extra = Object.entries(options.tooltip ?? {}).map(([key, v]) =>
-    [key, readLabels(v, fn, `options.tooltip.${key}`, n, `losses (${n} samples)`)] as const
+    [key, readLabels(v, fn, `options.tooltip.${key}`, n, counted)] as const
   );
-  const lossName = options.lossName ?? "loss";
-  const width = options.width ?? CHART_WIDTH, height = options.height ?? CHART_HEIGHT;
-
-  const sorted = sortedCopy(values);
-  const m = mean(values), med = quantileSorted(sorted, 0.5);
-  const lo = sorted[0], hi = sorted[n - 1];
-  const top10 = topShareSorted(sorted, 0.1);
-
-  // Sample indices in plotting order.
   const index = Array.from({ length: n }, (_, i) => i);
   if (order === "sorted") index.sort((a, b) => values[a] - values[b] || a - b);
-
   const row = (i: number, position: number): Record<string, string | number> => {
     const r: Record<string, string | number> = {
       position,
@@ -108,31 +152,60 @@ export function perSampleChart(
     extra.forEach(([, col], j) => (r[`extra${j}`] = col[i]));
     return r;
   };
-  const tooltip = [
-    { field: "sample", type: "nominal" as const, title: "sample" },
-    ...extra.map(([key], j) => ({ field: `extra${j}`, type: "nominal" as const, title: key })),
-    { field: "loss", type: "quantitative" as const, title: lossName, format: ".4~g" },
+  const tooltip: Record<string, string>[] = [
+    { field: "sample", type: "nominal", title: "sample" },
+    ...extra.map(([key], j) => ({ field: `extra${j}`, type: "nominal", title: key })),
+    { field: "loss", type: "quantitative", title: lossName, format: ".4~g" },
   ];
-
-  const xTitle = order === "sorted"
-    ? "samples, sorted from lowest to highest loss (rank)"
-    : "sample (in data order)";
-  const yTitle = `${lossName} of each sample`;
-  const xEncoding = {
+  const x = {
     field: "position",
     type: "quantitative",
-    title: xTitle,
+    title: order === "sorted"
+      ? "samples, sorted from lowest to highest loss (rank)"
+      : "sample (in data order)",
     axis: { format: "d", tickMinStep: 1 },
     // No "nice" rounding: with padding it stretched the rank axis to start at -10.
     scale: { padding: 6, nice: false, zero: false },
   };
-  let marks: VegaLiteSpec[] = [];
-  let note: string;
-  if (n <= MAX_MARKS) {
-    note = `${fmtCount(n)} samples, one dot each`;
-    marks = [{
+  const yTitle = `${lossName} of each sample`;
+  return { values, order, index, title, lossName, width, height, row, tooltip, x, yTitle };
+}
+
+/** The numbers the rules, title and summary state, all computed from every sample. */
+interface LossStats {
+  mean: number;
+  median: number;
+  lowest: number;
+  highest: number;
+  /** Share of the total loss carried by the top 10 % of samples. */
+  topShare: number;
+}
+
+function lossStats(values: Float64Array): LossStats {
+  const sorted = sortedCopy(values);
+  return {
+    mean: mean(values),
+    median: quantileSorted(sorted, 0.5),
+    lowest: sorted[0],
+    highest: sorted[sorted.length - 1],
+    topShare: topShareSorted(sorted, TOP_FRACTION),
+  };
+}
+
+/** The marks of a chart and the subtitle's note on how they stand for the samples. */
+interface Marks {
+  marks: VegaLiteSpec[];
+  note: string;
+}
+
+/** Up to 5,000 samples: one dot each, in plotting order. */
+function dotPerSample(input: PerSampleInput): Marks {
+  const n = input.values.length;
+  return {
+    note: `${formatCount(n)} samples, one dot each`,
+    marks: [{
       name: "samples",
-      data: { values: index.map((i, p) => row(i, p)) },
+      data: { values: input.index.map((i, p) => input.row(i, p)) },
       // aria labels would triple the SVG's size; tooltips carry the same facts.
       mark: {
         type: "circle",
@@ -142,67 +215,77 @@ export function perSampleChart(
         aria: n <= 500,
       },
       encoding: {
-        x: xEncoding,
-        y: { field: "loss", type: "quantitative", title: yTitle },
-        tooltip,
+        x: input.x,
+        y: { field: "loss", type: "quantitative", title: input.yTitle },
+        tooltip: input.tooltip,
       },
-    } as unknown as VegaLiteSpec];
-  } else if (order === "sorted") {
-    const k = SORTED_SAMPLE;
-    const picks = Array.from({ length: k }, (_, j) => Math.round((j * (n - 1)) / (k - 1)));
-    note = `${fmtCount(n)} samples: ${fmtCount(k)} drawn, at evenly spaced ranks`;
-    marks = [{
+    } as unknown as VegaLiteSpec],
+  };
+}
+
+/** Many samples, sorted: the samples at 2,000 evenly spaced ranks. */
+function sampledRanks(input: PerSampleInput): Marks {
+  const n = input.values.length, k = SORTED_SAMPLE;
+  return {
+    note: `${formatCount(n)} samples: ${formatCount(k)} drawn, at evenly spaced ranks`,
+    marks: [{
       name: "samples",
-      data: { values: picks.map((p) => row(index[p], p)) },
+      data: { values: evenPicks(n, k).map((p) => input.row(input.index[p], p)) },
       mark: { type: "circle", size: 12, opacity: 0.75, color: CHART_COLORS.marks, aria: false },
       encoding: {
-        x: xEncoding,
-        y: { field: "loss", type: "quantitative", title: yTitle },
-        tooltip,
+        x: input.x,
+        y: { field: "loss", type: "quantitative", title: input.yTitle },
+        tooltip: input.tooltip,
       },
-    } as unknown as VegaLiteSpec];
-  } else {
-    const bins = DATA_ORDER_BINS;
-    const rows: Record<string, number>[] = [];
-    for (let b = 0; b < bins; b++) {
-      const start = Math.floor((b * n) / bins), end = Math.floor(((b + 1) * n) / bins);
-      let bmin = Infinity, bmax = -Infinity, sum = 0;
-      for (let i = start; i < end; i++) {
-        const v = values[i];
-        if (v < bmin) bmin = v;
-        if (v > bmax) bmax = v;
-        sum += v;
-      }
-      rows.push({
-        position: (start + end - 1) / 2,
-        first: start,
-        last: end - 1,
-        min: bmin,
-        max: bmax,
-        mean: sum / (end - start),
-      });
+    } as unknown as VegaLiteSpec],
+  };
+}
+
+/** Many samples, in data order: 1,000 bins of consecutive samples, as their range and mean. */
+function dataOrderBins(input: PerSampleInput): Marks {
+  const { values, lossName } = input;
+  const n = values.length, bins = DATA_ORDER_BINS;
+  const rows: Record<string, number>[] = [];
+  for (let b = 0; b < bins; b++) {
+    const start = Math.floor((b * n) / bins), end = Math.floor(((b + 1) * n) / bins);
+    let bmin = Infinity, bmax = -Infinity, sum = 0;
+    for (let i = start; i < end; i++) {
+      const v = values[i];
+      if (v < bmin) bmin = v;
+      if (v > bmax) bmax = v;
+      sum += v;
     }
-    note = `${fmtCount(n)} samples: drawn as ${fmtCount(bins)} bins of ~${
-      fmtCount(Math.round(n / bins))
-    } consecutive samples (line = range, dot = bin mean)`;
-    const binTooltip = [
-      { field: "first", type: "quantitative", title: "first sample" },
-      { field: "last", type: "quantitative", title: "last sample" },
-      { field: "min", type: "quantitative", title: `lowest ${lossName}`, format: ".4~g" },
-      { field: "mean", type: "quantitative", title: `mean ${lossName}`, format: ".4~g" },
-      { field: "max", type: "quantitative", title: `highest ${lossName}`, format: ".4~g" },
-    ];
-    marks = [{
+    rows.push({
+      position: (start + end - 1) / 2,
+      first: start,
+      last: end - 1,
+      min: bmin,
+      max: bmax,
+      mean: sum / (end - start),
+    });
+  }
+  const tooltip = [
+    { field: "first", type: "quantitative", title: "first sample" },
+    { field: "last", type: "quantitative", title: "last sample" },
+    { field: "min", type: "quantitative", title: `lowest ${lossName}`, format: ".4~g" },
+    { field: "mean", type: "quantitative", title: `mean ${lossName}`, format: ".4~g" },
+    { field: "max", type: "quantitative", title: `highest ${lossName}`, format: ".4~g" },
+  ];
+  return {
+    note: `${formatCount(n)} samples: drawn as ${formatCount(bins)} bins of ~${
+      formatCount(Math.round(n / bins))
+    } consecutive samples (line = range, dot = bin mean)`,
+    marks: [{
       data: { values: rows },
       layer: [
         {
           name: "bin_ranges",
           mark: { type: "rule", color: CHART_COLORS.faint, aria: false },
           encoding: {
-            x: xEncoding,
-            y: { field: "min", type: "quantitative", title: yTitle },
+            x: input.x,
+            y: { field: "min", type: "quantitative", title: input.yTitle },
             y2: { field: "max" },
-            tooltip: binTooltip,
+            tooltip,
           },
         },
         {
@@ -211,73 +294,39 @@ export function perSampleChart(
           encoding: {
             x: { field: "position", type: "quantitative" },
             y: { field: "mean", type: "quantitative" },
-            tooltip: binTooltip,
+            tooltip,
           },
         },
       ],
-    } as unknown as VegaLiteSpec];
-  }
+    } as unknown as VegaLiteSpec],
+  };
+}
 
-  const stats = [
-    { stat: "mean", value: m, label: `mean ${fmt(m)}`, color: CHART_COLORS.mean, dash: undefined },
-    {
-      stat: "median",
+/**
+ * The mean (solid) and median (dashed) as horizontal rules labelled at the right edge. The higher
+ * rule is labelled above its line and the lower one below, so the labels never collide.
+ */
+function meanMedianRules(stats: LossStats, width: number): VegaLiteSpec[] {
+  const { mean: m, median: med } = stats;
+  return [
+    ruleLayer({
+      name: "mean_rule",
+      axis: "y",
+      value: m,
+      label: `mean ${formatNumber(m)}`,
+      color: CHART_COLORS.mean,
+      above: m >= med,
+      labelX: width - 4,
+    }),
+    ruleLayer({
+      name: "median_rule",
+      axis: "y",
       value: med,
-      label: `median ${fmt(med)}`,
+      label: `median ${formatNumber(med)}`,
       color: CHART_COLORS.median,
       dash: [6, 3],
-    },
+      above: med > m,
+      labelX: width - 4,
+    }),
   ];
-  // The higher rule is labelled above its line and the lower one below, so labels never collide.
-  const rules = stats.map((s) => {
-    const above = s.stat === "mean" ? m >= med : med > m;
-    return {
-      name: `${s.stat}_rule`,
-      data: { values: [{ value: s.value, label: s.label }] },
-      layer: [
-        {
-          mark: {
-            type: "rule",
-            color: s.color,
-            strokeWidth: 2,
-            ...(s.dash ? { strokeDash: s.dash } : {}),
-          },
-          encoding: { y: { field: "value", type: "quantitative" } },
-        },
-        {
-          mark: {
-            type: "text",
-            color: s.color,
-            align: "right",
-            baseline: above ? "bottom" : "top",
-            dy: above ? -3 : 3,
-            x: width - 4,
-            fontWeight: "bold",
-          },
-          encoding: { y: { field: "value", type: "quantitative" }, text: { field: "label" } },
-        },
-      ],
-    };
-  });
-
-  const title = options.title ??
-    `One mean (${fmt(m)}) hides per-sample ${lossName} from ${fmt(lo)} to ${fmt(hi)}`;
-  const spec = {
-    title: {
-      text: title,
-      subtitle: `${note}; the top 10% of samples carry ${
-        fmtPercent(top10)
-      } of the total ${lossName}`,
-    },
-    width,
-    height,
-    config: chartConfig(),
-    layer: [...marks, ...rules],
-  } as unknown as VegaLiteSpec;
-  const summary =
-    `Per-sample ${lossName} for ${fmtCount(n)} samples (${
-      order === "sorted" ? "sorted" : "data order"
-    }): mean ${fmt(m)}, median ${fmt(med)}, lowest ${fmt(lo)}, highest ${fmt(hi)}; ` +
-    `the top 10% of samples carry ${fmtPercent(top10)} of the total.`;
-  return new Chart(spec, { summary });
 }

@@ -4,19 +4,19 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_COLORS, CHART_WIDTH, chartConfig, MAX_MARKS, SEQUENTIAL_SCHEME } from "./theme.ts";
+import { CHART_COLORS, chartConfig, MAX_MARKS, SEQUENTIAL_SCHEME } from "./theme.ts";
 import {
   assertAllFinite,
   assertNotEmpty,
-  fmt,
-  fmtCount,
   type LabelSeries,
   type NumberMatrix,
   type NumberSeries,
-  readLabels,
   readMatrix,
   readSeries,
 } from "./_data.ts";
+import { checkChartOptions, readIds } from "./_options.ts";
+import { assertIntegerIn } from "../_core/checks.ts";
+import { formatCount, formatNumber } from "../_core/format_number.ts";
 
 /** Options for {@linkcode sequenceHeatmapChart}: give `mask` or `lengths`, or neither (no padding). */
 export interface SequenceHeatmapChartOptions {
@@ -58,6 +58,7 @@ export function sequenceHeatmapChart(
     colsName: "time",
   });
   assertNotEmpty(fn, "losses", B * T);
+  const { title, lossName, width } = checkChartOptions(fn, options);
   if (options.mask !== undefined && options.lengths !== undefined) {
     throw new TypeError(`${fn}: give options.mask or options.lengths, not both`);
   }
@@ -85,11 +86,7 @@ export function sequenceHeatmapChart(
       );
     }
     len.forEach((l, b) => {
-      if (!Number.isInteger(l) || l < 0 || l > T) {
-        throw new RangeError(
-          `${fn}: options.lengths[${b}] is ${l}, expected an integer in [0, ${T}]`,
-        );
-      }
+      assertIntegerIn(fn, `options.lengths[${b}]`, l, { min: 0, max: T });
       for (let t = l; t < T; t++) real[b * T + t] = 0;
     });
   }
@@ -100,10 +97,7 @@ export function sequenceHeatmapChart(
     "losses",
     (i) => `sequence ${Math.floor(i / T)}, token ${i % T}`,
   );
-  const ids = options.ids === undefined
-    ? null
-    : readLabels(options.ids, fn, "options.ids", B, `losses (${B} sequences)`);
-  const lossName = options.lossName ?? "loss";
+  const ids = readIds(fn, options.ids, B, `losses (${B} sequences)`);
 
   // Aggregation: windows of `w` time steps (mean of real tokens), then the first rows that fit.
   const w = Math.max(1, Math.ceil(T / 500));
@@ -132,10 +126,14 @@ export function sequenceHeatmapChart(
   realValues.forEach((v) => (total += v));
   const meanLoss = nReal > 0 ? total / nReal : NaN;
   const notes = [
-    `${fmtCount(B)} sequences × ${fmtCount(T)} steps; grey = padding (${fmtCount(nPad)} cells)`,
+    `${formatCount(B)} sequences × ${formatCount(T)} steps; grey = padding (${
+      formatCount(nPad)
+    } cells)`,
   ];
   if (w > 1) notes.push(`each cell averages ${w} time steps`);
-  if (shownRows < B) notes.push(`first ${fmtCount(shownRows)} of ${fmtCount(B)} sequences shown`);
+  if (shownRows < B) {
+    notes.push(`first ${formatCount(shownRows)} of ${formatCount(B)} sequences shown`);
+  }
   const x = {
     field: "token",
     type: "ordinal",
@@ -150,11 +148,11 @@ export function sequenceHeatmapChart(
   };
   const spec = {
     title: {
-      text: options.title ??
-        `Mean ${lossName} per real token ${fmt(meanLoss)}: padding must not count`,
+      text: title ??
+        `Mean ${lossName} per real token ${formatNumber(meanLoss)}: padding must not count`,
       subtitle: notes.join("; "),
     },
-    width: options.width ?? CHART_WIDTH,
+    width,
     height: { step: Math.max(4, Math.min(20, Math.floor(320 / shownRows))) },
     config: chartConfig(),
     data: { values: cells },
@@ -191,8 +189,10 @@ export function sequenceHeatmapChart(
       },
     ],
   } as unknown as VegaLiteSpec;
-  const summary = `Per-token ${lossName} for ${fmtCount(B)} sequences of ${fmtCount(T)} steps: ${
-    fmtCount(nReal)
-  } real tokens, ${fmtCount(nPad)} padding; mean over real tokens ${fmt(meanLoss)}.`;
+  const summary = `Per-token ${lossName} for ${formatCount(B)} sequences of ${
+    formatCount(T)
+  } steps: ${formatCount(nReal)} real tokens, ${formatCount(nPad)} padding; mean over real tokens ${
+    formatNumber(meanLoss)
+  }.`;
   return new Chart(spec, { summary });
 }

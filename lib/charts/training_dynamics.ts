@@ -5,18 +5,18 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_COLORS, CHART_HEIGHT, CHART_WIDTH, chartConfig } from "./theme.ts";
+import { CHART_COLORS, chartConfig } from "./theme.ts";
 import {
   assertAllFinite,
   assertNotEmpty,
-  fmt,
-  fmtCount,
   type LabelSeries,
   type NumberMatrix,
-  readLabels,
   readMatrix,
 } from "./_data.ts";
 import { evenPicks } from "./_layers.ts";
+import { checkChartOptions, choice, readIds } from "./_options.ts";
+import { assertNonNegativeInteger, assertPositiveInteger } from "../_core/checks.ts";
+import { formatCount, formatNumber } from "../_core/format_number.ts";
 
 /** Options for {@linkcode trainingDynamicsChart}. */
 export interface TrainingDynamicsChartOptions {
@@ -63,6 +63,9 @@ export function trainingDynamicsChart(
   options: TrainingDynamicsChartOptions = {},
 ): Chart {
   const fn = "trainingDynamicsChart";
+  const { title: givenTitle, lossName, width, height } = checkChartOptions(fn, options);
+  if (options.epochs !== undefined) assertPositiveInteger(fn, "options.epochs", options.epochs);
+  if (options.samples !== undefined) assertPositiveInteger(fn, "options.samples", options.samples);
   const { values, rows: E, cols: S } = readMatrix(losses, fn, "losses", {
     rows: options.epochs,
     cols: options.samples,
@@ -72,18 +75,9 @@ export function trainingDynamicsChart(
   assertNotEmpty(fn, "losses", E * S);
   assertAllFinite(values, fn, "losses", (i) => `epoch ${Math.floor(i / S) + 1}, sample ${i % S}`);
   const topK = options.topK ?? 5;
-  if (!Number.isInteger(topK) || topK < 0) {
-    throw new RangeError(`${fn}: options.topK is ${topK}, expected an integer >= 0`);
-  }
-  const rankBy = options.rankBy ?? "final";
-  if (rankBy !== "final" && rankBy !== "mean") {
-    throw new RangeError(`${fn}: options.rankBy is "${rankBy}", expected "final" or "mean"`);
-  }
-  const ids = options.ids === undefined
-    ? null
-    : readLabels(options.ids, fn, "options.ids", S, `losses (${S} samples)`);
-  const lossName = options.lossName ?? "loss";
-  const width = options.width ?? CHART_WIDTH, height = options.height ?? CHART_HEIGHT;
+  assertNonNegativeInteger(fn, "options.topK", topK);
+  const rankBy = choice(fn, "options.rankBy", options.rankBy, ["final", "mean"] as const);
+  const ids = readIds(fn, options.ids, S, `losses (${S} samples)`);
   const at = (e: number, s: number) => values[e * S + s];
   const id = (s: number) => (ids ? ids[s] : s);
 
@@ -187,17 +181,19 @@ export function trainingDynamicsChart(
     ],
   });
   const first = meanByEpoch[0], last = meanByEpoch[E - 1];
-  const title = options.title ??
-    `Mean ${lossName} goes from ${fmt(first)} to ${fmt(last)}; ${
+  const title = givenTitle ??
+    `Mean ${lossName} goes from ${formatNumber(first)} to ${formatNumber(last)}; ${
       top.length > 0
-        ? `the ${top.length} hardest samples end at ${fmt(scores[top[top.length - 1]])} or more`
+        ? `the ${top.length} hardest samples end at ${
+          formatNumber(scores[top[top.length - 1]])
+        } or more`
         : "each line is a sample"
     }`;
   const subtitle = [
     S <= MAX_LINES
-      ? `${fmtCount(S)} samples over ${E} epochs, one grey line each`
+      ? `${formatCount(S)} samples over ${E} epochs, one grey line each`
       : `${
-        fmtCount(S)
+        formatCount(S)
       } samples over ${E} epochs: ${MAX_LINES} evenly spaced samples drawn as grey lines`,
     (top.length > 0
       ? `orange: top ${top.length} by ${rankBy === "final" ? "final" : "mean"} ${lossName}; `
@@ -211,12 +207,12 @@ export function trainingDynamicsChart(
     layer: layers,
   } as unknown as VegaLiteSpec;
   const summary =
-    `Training dynamics of ${fmtCount(S)} samples over ${E} epochs: mean ${lossName} ${
-      fmt(first)
-    } at epoch 1 to ${fmt(last)} at epoch ${E}` +
+    `Training dynamics of ${formatCount(S)} samples over ${E} epochs: mean ${lossName} ${
+      formatNumber(first)
+    } at epoch 1 to ${formatNumber(last)} at epoch ${E}` +
     (top.length > 0
       ? `; highest ${rankBy} ${lossName}: ${
-        top.map((s) => `${id(s)} (${fmt(scores[s])})`).join(", ")
+        top.map((s) => `${id(s)} (${formatNumber(scores[s])})`).join(", ")
       }`
       : "") +
     ".";

@@ -14,6 +14,7 @@ import {
   normalizedAdjacency,
 } from "../_core/graph_edges.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
+import { assertFraction } from "../_core/checks.ts";
 
 /** A character (node) as the file has it. */
 export interface MiserablesNode {
@@ -119,6 +120,9 @@ export function miserablesFromJson(
   options: MiserablesOptions = {},
 ): MiserablesDataset {
   const fn = "miserablesFromJson";
+  // Checked here, so a bad split names this function rather than the splitIndices it calls.
+  assertFraction(fn, "options.testSplit", options.testSplit ?? 0.3, "max");
+  assertFraction(fn, "options.validationSplit", options.validationSplit ?? 0.2, "max");
   const obj = data as { nodes?: unknown; links?: unknown } | null;
   if (
     obj === null || typeof obj !== "object" || !Array.isArray(obj.nodes) ||

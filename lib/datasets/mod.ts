@@ -11,6 +11,9 @@
  *
  * @module
  */
+// Types from the folders this one builds on that its signatures mention.
+export type { Edge, NodeSplit } from "../_core/graph_edges.ts";
+export type { Tensor } from "../_core/tensor_input.ts";
 export { loadMiserables, miserablesFromJson } from "./miserables.ts";
 export type {
   MiserablesDataset,

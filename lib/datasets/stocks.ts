@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { readCsvData } from "./_files.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
+import { assertNonNegativeInteger } from "../_core/checks.ts";
 
 /** One row of `stocks.csv`, parsed. */
 export interface StockRow {
@@ -107,11 +108,7 @@ export function stocksFromRows(
 ): StocksDataset {
   const fn = "stocksFromRows";
   const validationMonths = options.validationMonths ?? 24;
-  if (!Number.isInteger(validationMonths) || validationMonths < 0) {
-    throw new RangeError(
-      `${fn}: validationMonths is ${validationMonths}, expected a non-negative integer`,
-    );
-  }
+  assertNonNegativeInteger(fn, "options.validationMonths", validationMonths);
   const rows = csvRows.map((r, i) => parseRow(fn, r, i));
   if (rows.length === 0) throw new RangeError(`${fn}: no rows`);
   const symbols = [...new Set(rows.map((r) => r.symbol))];

@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom } from "../_core/random.ts";
+import { assertFraction, assertPositiveInteger } from "../_core/checks.ts";
 import { readCsvData, readJsonData } from "./_files.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
 
@@ -57,13 +58,9 @@ function shuffleInPlace(a: number[], random: () => number): void {
  */
 export function splitIndices(n: number, options: SplitOptions = {}): Split {
   const fn = "splitIndices";
-  if (!(Number.isInteger(n) && n >= 1)) {
-    throw new RangeError(`${fn}: n is ${n}, expected an integer >= 1`);
-  }
+  assertPositiveInteger(fn, "n", n);
   const fraction = options.validationSplit ?? 0.2;
-  if (!(fraction >= 0 && fraction < 1)) {
-    throw new RangeError(`${fn}: validationSplit is ${fraction}, expected a number in [0, 1)`);
-  }
+  assertFraction(fn, "options.validationSplit", fraction, "max");
   const random = seededRandom(options.seed ?? 0);
   const groups = new Map<number, number[]>();
   if (options.stratify !== undefined) {

@@ -13,6 +13,7 @@ import {
   type Tensor,
   type TensorInput,
 } from "../_core/tensor_input.ts";
+import { formatNumber } from "../_core/format_number.ts";
 
 /** What a loss returns, as {@linkcode inspectLoss} classifies it. */
 export type LossOutputKind = "scalar" | "per-sample" | "per-element" | "other";
@@ -148,8 +149,9 @@ export function inspectLoss(
   return result as LossInspection;
 }
 
+// Four significant digits with trailing zeros kept, so the numbers a sentence compares line up.
 function fmt(x: number): string {
-  return Number.isFinite(x) ? x.toPrecision(4) : String(x);
+  return formatNumber(x, { digits: 4, fixedDigits: true });
 }
 
 function describe(r: Omit<LossInspection, "message">): string {

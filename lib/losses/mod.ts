@@ -16,6 +16,8 @@
  *
  * @module
  */
+// Types from the folders this one builds on that its signatures mention.
+export type { Edge } from "../_core/graph_edges.ts";
 export { classWeights, sampleWeightsFromClassWeights } from "./class_weights.ts";
 export type { ClassWeightMethod, ClassWeightOptions, LabelInput } from "./class_weights.ts";
 export { EPSILON } from "./epsilon.ts";

@@ -6,6 +6,7 @@
  */
 import { seededRandom } from "../_core/random.ts";
 import { type Edge, neighbourLists, type NodeSplit } from "../_core/graph_edges.ts";
+import { assertNonNegativeInteger } from "../_core/checks.ts";
 
 /** Options for {@linkcode forceLayout}. */
 export interface ForceLayoutOptions {
@@ -44,9 +45,7 @@ export function forceLayout(
 ): GraphLayout {
   const fn = "forceLayout";
   const iterations = options.iterations ?? 300;
-  if (!Number.isInteger(iterations) || iterations < 0) {
-    throw new RangeError(`${fn}: iterations is ${iterations}, expected a non-negative integer`);
-  }
+  assertNonNegativeInteger(fn, "options.iterations", iterations);
   const neighbours = neighbourLists(numNodes, edges);
   const random = seededRandom(options.seed ?? 0);
   const x = Float64Array.from({ length: numNodes }, () => random());

@@ -12,6 +12,15 @@
  *
  * @module
  */
+// Types from the folders this one builds on that its signatures mention.
+export type {
+  MaskSpec,
+  NestedNumbers,
+  SequenceNormalization,
+  Tensor,
+  TensorInput,
+} from "../losses/mod.ts";
+export type { TokenLossFunction, TrainableVariable } from "../training/mod.ts";
 export { createGcn, gcnNodeLosses, gcnPredictions, maskedNodeLoss, trainGcn } from "./gcn.ts";
 export type {
   GcnHistory,

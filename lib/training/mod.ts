@@ -13,6 +13,16 @@
  *
  * @module
  */
+// Types from the folders this one builds on that its signatures mention.
+export type {
+  MaskSpec,
+  NestedNumbers,
+  PerSampleLoss,
+  ReduceFunction,
+  Reduction,
+  Tensor,
+  TensorInput,
+} from "../losses/mod.ts";
 export { accumulateGradients, microBatchRows } from "./accumulation.ts";
 export type {
   AccumulatedGradients,

@@ -30,7 +30,6 @@ import {
   SampleTracker,
   trackingLabels,
   type TrackOptions,
-  type TrackTask,
 } from "./tracking.ts";
 
 /** A tfjs `LayersModel` (`tf.LayersModel`), re-declared so documented signatures can name it. */
@@ -159,30 +158,236 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-interface Prepared {
-  x: tf.Tensor;
-  y: tf.Tensor;
-  w: tf.Tensor | null;
-  n: number;
-}
-
-function classIds(fn: string, y: tf.Tensor): Int32Array {
-  const twoD = y.shape.length === 2 && y.shape[1] > 1;
-  const ids = twoD ? tf.tidy(() => tf.argMax(y, 1).dataSync()) : y.dataSync();
-  return Int32Array.from(ids, (v, i) => {
-    if (!Number.isInteger(v) || v < 0) {
-      throw new RangeError(
-        `${fn}: classWeight needs integer class labels in y, but y has value ${v} at sample ${i}`,
-      );
+/**
+ * Trains `model` on `(x, y)` minimising `reduction(sampleWeight · loss(y, model(x)))` batch by
+ * batch, exactly as `model.fit` does without weights (same batches for the same seed, same
+ * update: `optimizer.applyGradients` of `tf.variableGrads`, plus the model's regulariser losses),
+ * and honouring per-sample weights, which tfjs's `fit` rejects ("sample weight is not supported
+ * yet").
+ *
+ * - Weights: `sampleWeight` `[n]` times `classWeight[label]`, as Keras multiplies them; each
+ *   batch's slice goes to {@linkcode reduceLoss} (or to a custom reduction function).
+ * - Loss history: the epoch loss is the mean of batch losses weighted by batch size (Keras and
+ *   tfjs), so a `sum` reduction reports sums per batch, averaged.
+ * - Shuffle: the same in-place Fisher–Yates on one index array across epochs as `model.fit`,
+ *   drawing from `seededRandom(seed)`, or from `Math.random` when no seed is given.
+ * - NaN: a non-finite batch loss stops training with a {@linkcode NonFiniteLossError} naming the
+ *   epoch, batch and first sample, before that batch's update.
+ * - Tensors: `x`, `y` may be tensors or arrays; nothing leaks (the optimizer's own slot variables
+ *   aside, as with `fit`), also when an argument is refused or a step throws.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { setupBackend } from "../runtime/backend.ts";
+ * import { meanSquaredError } from "../losses/regression.ts";
+ * import { train } from "./train.ts";
+ * await setupBackend({ backend: "cpu", seed: 0 });
+ * // One SGD step on w (starting at 0) for y = 2x with weights [1, 0]: the second sample is ignored.
+ * const w = tf.variable(tf.zeros([1, 1]));
+ * const result = await train((x) => tf.matMul(x, w), [[1], [2]], [[2], [100]], {
+ *   loss: meanSquaredError,
+ *   optimizer: tf.train.sgd(0.5),
+ *   sampleWeight: [1, 0],
+ *   batchSize: 2,
+ *   variables: [w],
+ *   quiet: true,
+ * });
+ * // loss = (1·(0 − 2)² + 0) / 2 = 2; gradient = (1·2·(0 − 2)·1) / 2 = −2; w = 0 − 0.5·(−2) = 1
+ * if (result.history.loss[0] !== 2 || w.dataSync()[0] !== 1) throw new Error("unexpected");
+ * w.dispose();
+ * ```
+ */
+export async function train(
+  model: LayersModel | ModelFunction,
+  x: TensorInput,
+  y: TensorInput,
+  options: TrainOptions,
+): Promise<TrainResult> {
+  const plan = checkTrainCall(model, x, y, options);
+  const run = allocateRun(plan, options.optimizer);
+  try {
+    const history: TrainResult["history"] = plan.validation
+      ? { loss: [], valLoss: [] }
+      : { loss: [] };
+    const progress = new Progress({ total: plan.epochs, quiet: options.quiet });
+    const order = Int32Array.from({ length: plan.data.n }, (_, i) => i);
+    let stopped = false;
+    for (let epoch = 0; epoch < plan.epochs && !stopped; epoch++) {
+      if (options.shuffle ?? true) shuffleLikeTfjs(order, plan.random);
+      const trained = await trainEpoch(run, order, epoch, options);
+      const logs = measureEpoch(run, trained.loss);
+      history.loss.push(logs.loss);
+      if (logs.valLoss !== undefined) history.valLoss!.push(logs.valLoss);
+      const epochSaysStop = await reportEpoch(progress, epoch, logs, options);
+      stopped = trained.stopped || epochSaysStop;
     }
-    return v;
-  });
+    await progress.done();
+    return { history, epochs: history.loss.length, stoppedEarly: stopped, tracker: run.tracker };
+  } finally {
+    releaseRun(run);
+  }
 }
 
+const FN = "train";
+
+// ---------------------------------------------------------------------------------------------
+// Checks: everything about the call is validated here, before any tensor or the default
+// optimizer exists, so a rejected call leaves nothing behind.
+
+/** The model as `train` drives it: forward pass, variables to update, regulariser losses. */
+interface BoundModel {
+  forward: ModelFunction;
+  variables: tf.Variable[] | undefined;
+  regularizers: () => tf.Scalar[];
+}
+
+/** Training or validation inputs whose shapes, dtypes and weights have been checked. */
+interface CheckedData {
+  /** The name errors about this data start with. */
+  fn: string;
+  x: TensorInput;
+  y: TensorInput;
+  n: number;
+  weights: Float32Array | null;
+}
+
+/** Everything `train` derives from its arguments, all of it checked. */
+interface TrainPlan {
+  perSample: PerSampleLoss;
+  reduce: ReduceFunction;
+  model: BoundModel;
+  epochs: number;
+  batchSize: number;
+  random: () => number;
+  track: TrackOptions | null;
+  data: CheckedData;
+  validation: CheckedData | null;
+}
+
+/** Validates the whole call, in the order the errors have always been reported. */
+function checkTrainCall(
+  model: LayersModel | ModelFunction,
+  x: TensorInput,
+  y: TensorInput,
+  options: TrainOptions,
+): TrainPlan {
+  const perSample = checkLoss(options);
+  const reduce = resolveReduction(options);
+  const epochs = positiveInt("epochs", options.epochs ?? 1);
+  const batchSize = positiveInt("batchSize", options.batchSize ?? 32);
+  const random = shuffleSource(options.seed);
+  const bound = bindModel(model, options.variables);
+  const data = checkData(FN, x, y, options.sampleWeight, options.classWeight);
+  const validation = checkValidation(options.validationData);
+  const track = options.track === true ? {} : options.track ? options.track : null;
+  return { perSample, reduce, model: bound, epochs, batchSize, random, track, data, validation };
+}
+
+/** The per-sample loss, also when a `makeLoss` result (which carries one) is given. */
+function checkLoss(options: TrainOptions | undefined): PerSampleLoss {
+  if (options === undefined || typeof options.loss !== "function") {
+    throw new TypeError(
+      `${FN}: options.loss must be a per-sample loss function (yTrue, yPred) => [batch]`,
+    );
+  }
+  const lossObj = options.loss as Partial<LossFunction>;
+  return typeof lossObj.perSample === "function" ? lossObj.perSample : options.loss;
+}
+
+/** The reduction as one function: the option, else the `makeLoss` result's, else the Keras default. */
+function resolveReduction(options: TrainOptions): ReduceFunction {
+  const lossObj = options.loss as Partial<LossFunction>;
+  const reductionOpt = options.reduction ?? lossObj.reduction ?? "sum_over_batch_size";
+  if (typeof reductionOpt === "function") return reductionOpt;
+  const reduction = checkReduction(FN, reductionOpt);
+  if (reduction === "none") {
+    throw new RangeError(`${FN}: reduction "none" leaves no scalar to minimise`);
+  }
+  return (v: tf.Tensor, w: tf.Tensor | null) =>
+    reduceLoss(v, w === null ? { reduction } : { reduction, sampleWeight: w });
+}
+
+/** Epochs and batch sizes are counts. */
+function positiveInt(name: string, v: number): number {
+  if (!(Number.isInteger(v) && v >= 1)) {
+    throw new RangeError(`${FN}: ${name} is ${v}, expected an integer >= 1`);
+  }
+  return v;
+}
+
+/** The shuffle's random source: seeded, or `Math.random` as `model.fit` uses. */
+function shuffleSource(seed: number | undefined): () => number {
+  if (seed !== undefined && !Number.isFinite(seed)) {
+    throw new RangeError(`${FN}: seed is ${seed}, expected a finite number`);
+  }
+  return seed === undefined ? Math.random : seededRandom(seed);
+}
+
+/** A `LayersModel` and a plain function are trained the same way once bound. */
+function bindModel(
+  model: LayersModel | ModelFunction,
+  variables: readonly Variable[] | undefined,
+): BoundModel {
+  if (model instanceof tf.LayersModel) {
+    return {
+      forward: (xb, training) => model.apply(xb, { training }) as tf.Tensor,
+      variables: model.trainableWeights.map((v) => v.read() as tf.Variable),
+      regularizers: () => model.calculateLosses(),
+    };
+  }
+  if (typeof model !== "function") {
+    throw new TypeError(`${FN}: model must be a tf.LayersModel or a function (x, training) => y`);
+  }
+  return { forward: model, variables: variables?.slice(), regularizers: () => [] };
+}
+
+/** Validation data is checked as training data is, with its own sample weights only. */
+function checkValidation(validationData: TrainOptions["validationData"]): CheckedData | null {
+  if (validationData === undefined) return null;
+  const [vx, vy, vw] = validationData;
+  // As in Keras, class weights apply to training only; validation takes its own sample weights.
+  return checkData(`${FN} (validationData)`, vx, vy, vw, undefined);
+}
+
+/** One sample per row of `x` and `y`, numeric dtypes, and the combined per-sample weights. */
+function checkData(
+  fn: string,
+  x: TensorInput,
+  y: TensorInput,
+  sampleWeight: TensorInput | undefined,
+  classWeight: ClassWeight | undefined,
+): CheckedData {
+  const xs = shapeOf(x, fn, "x"), ys = shapeOf(y, fn, "y");
+  if (xs.length === 0 || xs[0] === 0) {
+    throw new RangeError(
+      `${fn}: x has shape ${formatShape(xs)}, expected [samples, ...] with samples > 0`,
+    );
+  }
+  if (ys.length === 0 || ys[0] !== xs[0]) {
+    throw new RangeError(
+      `${fn}: y has shape ${formatShape(ys)}, expected ${xs[0]} samples to match x ${
+        formatShape(xs)
+      }`,
+    );
+  }
+  const n = xs[0];
+  checkConvertible(fn, "x", x);
+  checkConvertible(fn, "y", y);
+  return { fn, x, y, n, weights: combinedWeights(fn, n, y, sampleWeight, classWeight) };
+}
+
+/** `toTensor`'s dtype check, run on a throwaway conversion so it fails before anything is kept. */
+function checkConvertible(fn: string, arg: string, value: TensorInput): void {
+  // Nested arrays were fully checked by shapeOf; only a tensor's dtype can still be refused.
+  if (value instanceof tf.Tensor) tf.tidy(() => void toTensor(value, fn, arg));
+}
+
+/** `sampleWeight` times `classWeight[label]`, as Keras multiplies them; `null` when neither is given. */
 function combinedWeights(
   fn: string,
   n: number,
-  y: tf.Tensor,
+  y: TensorInput,
   sampleWeight: TensorInput | undefined,
   classWeight: ClassWeight | undefined,
 ): Float32Array | null {
@@ -233,38 +438,88 @@ function combinedWeights(
   return w;
 }
 
-function prepare(fn: string, x: TensorInput, y: TensorInput, options: TrainOptions): Prepared {
-  const xs = shapeOf(x, fn, "x"), ys = shapeOf(y, fn, "y");
-  if (xs.length === 0 || xs[0] === 0) {
-    throw new RangeError(
-      `${fn}: x has shape ${formatShape(xs)}, expected [samples, ...] with samples > 0`,
-    );
-  }
-  if (ys.length === 0 || ys[0] !== xs[0]) {
-    throw new RangeError(
-      `${fn}: y has shape ${formatShape(ys)}, expected ${xs[0]} samples to match x ${
-        formatShape(xs)
-      }`,
-    );
-  }
-  const n = xs[0];
-  const xt = toTensor(x, fn, "x"), yt = toTensor(y, fn, "y");
-  const own = (t: tf.Tensor, input: TensorInput) => (t === input ? t.clone() : t);
-  const weights = combinedWeights(fn, n, yt, options.sampleWeight, options.classWeight);
-  return {
-    x: own(xt, x),
-    y: own(yt, y),
-    w: weights ? tf.tensor1d(weights) : null,
-    n,
-  };
+/** Class ids of `y` (integer labels, or one-hot rows) read as float32, as training will see them. */
+function classIds(fn: string, y: TensorInput): Int32Array {
+  // Assigned rather than returned: tf.tidy would walk a returned typed array element by element.
+  let ids = new Int32Array(0);
+  tf.tidy(() => {
+    const t = toTensor(y, fn, "y");
+    const twoD = t.shape.length === 2 && t.shape[1] > 1;
+    const values = twoD ? tf.argMax(t, 1).dataSync() : t.dataSync();
+    ids = Int32Array.from(values, (v, i) => {
+      if (!Number.isInteger(v) || v < 0) {
+        throw new RangeError(
+          `${fn}: classWeight needs integer class labels in y, but y has value ${v} at sample ${i}`,
+        );
+      }
+      return v;
+    });
+  });
+  return ids;
 }
 
-function positiveInt(fn: string, name: string, v: number): number {
-  if (!(Number.isInteger(v) && v >= 1)) {
-    throw new RangeError(`${fn}: ${name} is ${v}, expected an integer >= 1`);
-  }
-  return v;
+// ---------------------------------------------------------------------------------------------
+// The run: tensors and optimizer, allocated after the checks and released together.
+
+/** Training or validation data as tensors the run owns. */
+interface Prepared {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  w: tf.Tensor | null;
+  n: number;
 }
+
+/** The state of one `train` call: its plan, what it allocated, and the tracker once made. */
+interface Run {
+  plan: TrainPlan;
+  optimizer: tf.Optimizer;
+  ownOptimizer: boolean;
+  owned: tf.Tensor[];
+  data: Prepared;
+  val: Prepared | null;
+  tracker: SampleTracker | null;
+  /** Class ids of the training samples, read once when a classification tracker is made. */
+  labelIds: Int32Array | null;
+}
+
+/** Creates the run's tensors (after the checks) and frees what it made if anything fails. */
+function allocateRun(plan: TrainPlan, optimizer: Optimizer | undefined): Run {
+  const ownOptimizer = optimizer === undefined;
+  const opt = optimizer ?? tf.train.adam(0.01);
+  const owned: tf.Tensor[] = [];
+  try {
+    const data = toPrepared(plan.data, owned);
+    const val = plan.validation ? toPrepared(plan.validation, owned) : null;
+    return { plan, optimizer: opt, ownOptimizer, owned, data, val, tracker: null, labelIds: null };
+  } catch (error) {
+    tf.dispose(owned);
+    if (ownOptimizer) opt.dispose();
+    throw error;
+  }
+}
+
+/** Tensors of checked data; a tensor passed in is cloned so the run may dispose all it holds. */
+function toPrepared(d: CheckedData, owned: tf.Tensor[]): Prepared {
+  const own = (input: TensorInput, arg: string) => {
+    const t = toTensor(input, d.fn, arg);
+    const mine = t === input ? t.clone() : t;
+    owned.push(mine);
+    return mine;
+  };
+  const x = own(d.x, "x"), y = own(d.y, "y");
+  const w = d.weights ? tf.tensor1d(d.weights) : null;
+  if (w) owned.push(w);
+  return { x, y, w, n: d.n };
+}
+
+/** Frees what the run allocated (the optimizer only when `train` made it). */
+function releaseRun(run: Run): void {
+  tf.dispose(run.owned);
+  if (run.ownOptimizer) run.optimizer.dispose();
+}
+
+// ---------------------------------------------------------------------------------------------
+// One epoch: batches in order, then the clean tracking pass, validation, progress and callbacks.
 
 /** Keras's shuffle as tfjs implements it (`tf.util.shuffle`), on any random source. */
 function shuffleLikeTfjs(a: Int32Array, random: () => number): void {
@@ -278,278 +533,241 @@ function shuffleLikeTfjs(a: Int32Array, random: () => number): void {
   }
 }
 
-/**
- * Trains `model` on `(x, y)` minimising `reduction(sampleWeight · loss(y, model(x)))` batch by
- * batch, exactly as `model.fit` does without weights (same batches for the same seed, same
- * update: `optimizer.applyGradients` of `tf.variableGrads`, plus the model's regulariser losses),
- * and honouring per-sample weights, which tfjs's `fit` rejects ("sample weight is not supported
- * yet").
- *
- * - Weights: `sampleWeight` `[n]` times `classWeight[label]`, as Keras multiplies them; each
- *   batch's slice goes to {@linkcode reduceLoss} (or to a custom reduction function).
- * - Loss history: the epoch loss is the mean of batch losses weighted by batch size (Keras and
- *   tfjs), so a `sum` reduction reports sums per batch, averaged.
- * - Shuffle: the same in-place Fisher–Yates on one index array across epochs as `model.fit`,
- *   drawing from `seededRandom(seed)`, or from `Math.random` when no seed is given.
- * - NaN: a non-finite batch loss stops training with a {@linkcode NonFiniteLossError} naming the
- *   epoch, batch and first sample, before that batch's update.
- * - Tensors: `x`, `y` may be tensors or arrays; nothing leaks (the optimizer's own slot variables
- *   aside, as with `fit`).
- *
- * @example
- * ```ts
- * import * as tf from "@tensorflow/tfjs";
- * import { setupBackend } from "../runtime/backend.ts";
- * import { meanSquaredError } from "../losses/regression.ts";
- * import { train } from "./train.ts";
- * await setupBackend({ backend: "cpu", seed: 0 });
- * // One SGD step on w (starting at 0) for y = 2x with weights [1, 0]: the second sample is ignored.
- * const w = tf.variable(tf.zeros([1, 1]));
- * const result = await train((x) => tf.matMul(x, w), [[1], [2]], [[2], [100]], {
- *   loss: meanSquaredError,
- *   optimizer: tf.train.sgd(0.5),
- *   sampleWeight: [1, 0],
- *   batchSize: 2,
- *   variables: [w],
- *   quiet: true,
- * });
- * // loss = (1·(0 − 2)² + 0) / 2 = 2; gradient = (1·2·(0 − 2)·1) / 2 = −2; w = 0 − 0.5·(−2) = 1
- * if (result.history.loss[0] !== 2 || w.dataSync()[0] !== 1) throw new Error("unexpected");
- * w.dispose();
- * ```
- */
-export async function train(
-  model: LayersModel | ModelFunction,
-  x: TensorInput,
-  y: TensorInput,
+/** Every batch of the epoch in `order`; the loss is the batch losses weighted by size, over n. */
+async function trainEpoch(
+  run: Run,
+  order: Int32Array,
+  epoch: number,
   options: TrainOptions,
-): Promise<TrainResult> {
-  const fn = "train";
-  if (options === undefined || typeof options.loss !== "function") {
-    throw new TypeError(
-      `${fn}: options.loss must be a per-sample loss function (yTrue, yPred) => [batch]`,
+): Promise<{ loss: number; stopped: boolean }> {
+  const n = run.data.n, batchSize = run.plan.batchSize;
+  if (run.tracker?.pass === "training") run.tracker.startEpoch();
+  let total = 0;
+  for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
+    const end = Math.min(start + batchSize, n);
+    const ids = order.subarray(start, end);
+    const stats = trainStep(run, epoch, batch, ids);
+    total += stats.loss * (end - start);
+    trackBatch(run, ids, stats);
+    if (options.callbacks?.onBatchEnd) {
+      const r = await options.callbacks.onBatchEnd(batch, { loss: stats.loss, size: end - start });
+      if (r === "stop") return { loss: total / n, stopped: true };
+    }
+  }
+  return { loss: total / n, stopped: false };
+}
+
+/** The epoch's logs: its training loss, after the clean tracking pass, and the validation loss. */
+function measureEpoch(run: Run, loss: number): EpochLogs {
+  const logs: EpochLogs = { loss };
+  if (run.tracker?.pass === "clean") cleanPass(run, run.tracker);
+  if (run.val) logs.valLoss = evaluate(run, run.val);
+  return logs;
+}
+
+/** Progress line and `onEpochEnd`; tells whether the callback asked to stop. */
+async function reportEpoch(
+  progress: Progress,
+  epoch: number,
+  logs: EpochLogs,
+  options: TrainOptions,
+): Promise<boolean> {
+  const status = `loss ${logs.loss.toPrecision(4)}` +
+    (logs.valLoss !== undefined ? `  val_loss ${logs.valLoss.toPrecision(4)}` : "");
+  await progress.update(epoch + 1, status);
+  if (!options.callbacks?.onEpochEnd) return false;
+  return (await options.callbacks.onEpochEnd(epoch, logs)) === "stop";
+}
+
+/** Mean validation loss over batches weighted by size, with the training loss and reduction. */
+function evaluate(run: Run, v: Prepared): number {
+  const { batchSize, model, perSample, reduce } = run.plan;
+  let sum = 0;
+  for (let start = 0; start < v.n; start += batchSize) {
+    const end = Math.min(start + batchSize, v.n);
+    sum += tf.tidy(() => {
+      const xb = v.x.slice(start, end - start), yb = v.y.slice(start, end - start);
+      const wb = v.w ? v.w.slice(start, end - start) : null;
+      return reduce(perSample(yb, model.forward(xb, false)), wb).dataSync()[0];
+    }) * (end - start);
+  }
+  return sum / v.n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One training step.
+
+/** What a step reports: the reduced loss and, when tracking reads them, per-sample values. */
+interface StepResult {
+  loss: number;
+  /** Per-sample losses, followed by the predictions for classification. */
+  values?: Float32Array;
+  /** The prediction's shape, on the step that makes the tracker. */
+  predShape?: number[];
+}
+
+/** One update on the batch `ids`; the loss is checked before the update is applied. */
+function trainStep(run: Run, epoch: number, batch: number, ids: Int32Array): StepResult {
+  // The prediction and per-sample losses are kept out of the gradient's scope so they can be read
+  // after the update; they belong to no tidy, so they are freed by hand.
+  const kept: tf.Tensor[] = [];
+  try {
+    return tf.tidy(() => {
+      const value = applyBatchUpdate(run, epoch, batch, ids, kept);
+      const firstTracked = run.tracker === null && run.plan.track !== null;
+      if (!firstTracked && run.tracker?.pass !== "training") return { loss: value };
+      const [pred, per] = kept;
+      const values = trackedValues(run, ids, pred, per);
+      return { loss: value, values, predShape: firstTracked ? pred.shape : undefined };
+    });
+  } finally {
+    tf.dispose(kept);
+  }
+}
+
+/** Gradient of the batch loss, checked finite, then applied; returns the loss. */
+function applyBatchUpdate(
+  run: Run,
+  epoch: number,
+  batch: number,
+  ids: Int32Array,
+  kept: tf.Tensor[],
+): number {
+  const { value, grads } = batchGradients(run, ids, kept);
+  const lossValue = value.dataSync()[0];
+  if (!Number.isFinite(lossValue)) throw nonFiniteLoss(epoch, batch, ids, kept[1], lossValue);
+  run.optimizer.applyGradients(grads);
+  return lossValue;
+}
+
+/** The batch's weighted, reduced loss plus regulariser losses, and its gradients. */
+function batchGradients(
+  run: Run,
+  ids: Int32Array,
+  kept: tf.Tensor[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  const { data, plan } = run;
+  const idx = tf.tensor1d(ids, "int32");
+  const xb = tf.gather(data.x, idx), yb = tf.gather(data.y, idx);
+  const wb = data.w ? tf.gather(data.w, idx) : null;
+  return variableGradsFreeingTape(() => {
+    const pred = tf.keep(plan.model.forward(xb, true));
+    kept.push(pred);
+    const per = tf.keep(plan.perSample(yb, pred));
+    kept.push(per);
+    let loss = plan.reduce(per, wb) as tf.Scalar;
+    for (const r of plan.model.regularizers()) loss = tf.add(loss, r);
+    return loss;
+  }, plan.model.variables);
+}
+
+/**
+ * `tf.variableGrads`, minus a tfjs leak: the forward pass keeps clones of its tensors for the
+ * backward pass, and tfjs frees them only when the gradient completes, so an error in the model
+ * or the loss would strand them.
+ */
+function variableGradsFreeingTape(
+  f: () => tf.Scalar,
+  varList: tf.Variable[] | undefined,
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  const engine = tf.engine();
+  const ours: { tape?: typeof engine.state.activeTape } = {};
+  try {
+    return tf.variableGrads(() => {
+      ours.tape = engine.state.activeTape;
+      return f();
+    }, varList);
+  } catch (error) {
+    // A tape shared with an enclosing gradient (depth > 0) is not ours to free.
+    if (ours.tape && engine.state.gradientDepth === 0) {
+      for (const node of ours.tape) tf.dispose(node.saved ?? []);
+    }
+    throw error;
+  }
+}
+
+/** The error for a non-finite batch loss, naming the first non-finite per-sample loss. */
+function nonFiniteLoss(
+  epoch: number,
+  batch: number,
+  ids: Int32Array,
+  per: tf.Tensor,
+  lossValue: number,
+): NonFiniteLossError {
+  const values = per.size === ids.length ? per.dataSync() : new Float32Array(0);
+  const j = values.findIndex((q) => !Number.isFinite(q));
+  return new NonFiniteLossError(epoch, batch, j >= 0 ? ids[j] : -1, j >= 0 ? values[j] : lossValue);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tracking. The tracker is made after the first step, once the prediction's shape (and so the
+// task) is known.
+
+/** The batch's per-sample losses (and predictions, for classification), read for tracking. */
+function trackedValues(run: Run, ids: Int32Array, pred: tf.Tensor, per: tf.Tensor): Float32Array {
+  const task = run.plan.track?.task ?? (run.tracker ? run.tracker.task : inferTask(pred.shape));
+  if (per.size !== ids.length) {
+    throw new RangeError(
+      `${FN}: tracking needs per-sample losses of shape [${ids.length}], but the loss returned ${
+        formatShape(per.shape)
+      }`,
     );
   }
-  const lossObj = options.loss as Partial<LossFunction>;
-  const perSample: PerSampleLoss = typeof lossObj.perSample === "function"
-    ? lossObj.perSample
-    : (options.loss as PerSampleLoss);
-  const reductionOpt = options.reduction ?? lossObj.reduction ?? "sum_over_batch_size";
-  const reduce: ReduceFunction = typeof reductionOpt === "function" ? reductionOpt : (() => {
-    const reduction = checkReduction(fn, reductionOpt);
-    if (reduction === "none") {
-      throw new RangeError(`${fn}: reduction "none" leaves no scalar to minimise`);
-    }
-    return (v: tf.Tensor, w: tf.Tensor | null) =>
-      reduceLoss(v, w === null ? { reduction } : { reduction, sampleWeight: w });
-  })();
-  const epochs = positiveInt(fn, "epochs", options.epochs ?? 1);
-  const batchSize = positiveInt(fn, "batchSize", options.batchSize ?? 32);
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new RangeError(`${fn}: seed is ${options.seed}, expected a finite number`);
+  // Losses and predictions are read as they are (tf.concat costs ~1 ms on wasm); class
+  // statistics are computed in JS.
+  return readValues(per.reshape([ids.length]), task === "regression" ? null : pred);
+}
+
+/** Per-sample losses followed by the predictions (or the losses alone), as one array. */
+function readValues(v: tf.Tensor, p: tf.Tensor | null): Float32Array {
+  const loss = v.dataSync() as Float32Array;
+  if (p === null) return loss;
+  const pred = p.dataSync() as Float32Array;
+  const out = new Float32Array(loss.length + pred.length);
+  out.set(loss);
+  out.set(pred, loss.length);
+  return out;
+}
+
+/** Makes the tracker on the first step, then records the training pass's values. */
+function trackBatch(run: Run, ids: Int32Array, stats: StepResult): void {
+  const track = run.plan.track;
+  if (stats.predShape && track) {
+    const task = track.task ?? inferTask(stats.predShape);
+    run.tracker = new SampleTracker(run.data.n, { ...track, task });
+    if (task !== "regression") run.labelIds = trackingLabels(run.data.y, task);
+    if (run.tracker.pass === "training") run.tracker.startEpoch();
   }
-  const isLayers = model instanceof tf.LayersModel;
-  if (!isLayers && typeof model !== "function") {
-    throw new TypeError(`${fn}: model must be a tf.LayersModel or a function (x, training) => y`);
+  if (run.tracker?.pass === "training") record(run, run.tracker, ids, stats.values!);
+}
+
+/** Stores one batch's values, with true-class probability and correctness for classification. */
+function record(run: Run, tr: SampleTracker, ids: ArrayLike<number>, values: Float32Array): void {
+  const b = ids.length;
+  const labelIds = run.labelIds;
+  if (tr.task === "regression" || labelIds === null) {
+    tr.record(ids, values.subarray(0, b));
+    return;
   }
-  const forward: ModelFunction = isLayers
-    ? (xb, training) => (model as tf.LayersModel).apply(xb, { training }) as tf.Tensor
-    : (model as ModelFunction);
-  const varList: tf.Variable[] | undefined = isLayers
-    ? (model as tf.LayersModel).trainableWeights.map((v) => v.read() as tf.Variable)
-    : options.variables?.slice();
-  const regularizers = isLayers
-    ? () => (model as tf.LayersModel).calculateLosses()
-    : () => [] as tf.Scalar[];
-  const optimizer = options.optimizer ?? tf.train.adam(0.01);
-  const ownOptimizer = options.optimizer === undefined;
+  const labels = Int32Array.from(ids, (i) => labelIds[i]);
+  const fromLogits = run.plan.track?.fromLogits ?? false;
+  const { prob, correct } = classStats(values.subarray(b), labels, tr.task, fromLogits);
+  tr.record(ids, values.subarray(0, b), prob, correct);
+}
 
-  const data = prepare(fn, x, y, options);
-  let val: Prepared | null = null;
-  try {
-    if (options.validationData !== undefined) {
-      const [vx, vy, vw] = options.validationData;
-      // As in Keras, class weights apply to training only; validation takes its own sample weights.
-      val = prepare(`${fn} (validationData)`, vx, vy, { loss: options.loss, sampleWeight: vw });
-    }
-    return await loop();
-  } finally {
-    tf.dispose([data.x, data.y, ...(data.w ? [data.w] : [])]);
-    if (val) tf.dispose([val.x, val.y, ...(val.w ? [val.w] : [])]);
-    if (ownOptimizer) optimizer.dispose();
-  }
-
-  async function loop(): Promise<TrainResult> {
-    const n = data.n;
-    const trackOpt: TrackOptions | null = options.track === true
-      ? {}
-      : options.track
-      ? options.track
-      : null;
-    let tracker: SampleTracker | null = null;
-    let task: TrackTask = "regression";
-    const fromLogits = trackOpt?.fromLogits ?? false;
-    const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    const history: TrainResult["history"] = { loss: [] };
-    if (val) history.valLoss = [];
-    const progress = new Progress({ total: epochs, quiet: options.quiet });
-    let stopped = false;
-    let labelIds: Int32Array | null = null;
-
-    for (let epoch = 0; epoch < epochs && !stopped; epoch++) {
-      if (options.shuffle ?? true) shuffleLikeTfjs(order, random);
-      if (tracker?.pass === "training") tracker.startEpoch();
-      let total = 0;
-      for (let start = 0, batch = 0; start < n; start += batchSize, batch++) {
-        const end = Math.min(start + batchSize, n);
-        const ids = order.subarray(start, end);
-        const stats = step(epoch, batch, ids, tracker === null && trackOpt !== null);
-        total += stats.loss * (end - start);
-        if (stats.firstPred && trackOpt) {
-          task = trackOpt.task ?? inferTask(stats.firstPred);
-          tracker = new SampleTracker(n, { ...trackOpt, task });
-          if (task !== "regression") labelIds = trackingLabels(data.y, task);
-          if (tracker.pass === "training") tracker.startEpoch();
-        }
-        if (tracker?.pass === "training") record(tracker, ids, stats.values!);
-        if (options.callbacks?.onBatchEnd) {
-          const r = await options.callbacks.onBatchEnd(batch, {
-            loss: stats.loss,
-            size: end - start,
-          });
-          if (r === "stop") stopped = true;
-        }
-        if (stopped) break;
-      }
-      const logs: EpochLogs = { loss: total / n };
-      history.loss.push(logs.loss);
-      if (tracker?.pass === "clean") cleanPass(tracker, task);
-      if (val) {
-        logs.valLoss = evaluate(val);
-        history.valLoss!.push(logs.valLoss);
-      }
-      const status = `loss ${logs.loss.toPrecision(4)}` +
-        (logs.valLoss !== undefined ? `  val_loss ${logs.valLoss.toPrecision(4)}` : "");
-      await progress.update(epoch + 1, status);
-      if (options.callbacks?.onEpochEnd) {
-        const r = await options.callbacks.onEpochEnd(epoch, logs);
-        if (r === "stop") stopped = true;
-      }
-    }
-    await progress.done();
-    return { history, epochs: history.loss.length, stoppedEarly: stopped, tracker };
-
-    // One batch: gather, forward + loss under the tape, check the loss, apply the update, and
-    // (when tracking the training pass) read the per-sample values, all in one tidy.
-    function step(
-      epoch: number,
-      batch: number,
-      ids: Int32Array,
-      firstTracked: boolean,
-    ): { loss: number; values?: Float32Array; firstPred?: number[] } {
-      // pred and per are kept out of variableGrads' scope to be read after the update; they
-      // belong to no tidy, so they are freed by hand.
-      const kept: tf.Tensor[] = [];
-      try {
-        return stepTidy();
-      } finally {
-        tf.dispose(kept);
-      }
-
-      function stepTidy(): { loss: number; values?: Float32Array; firstPred?: number[] } {
-        return tf.tidy(() => {
-          const idx = tf.tensor1d(ids, "int32");
-          const xb = tf.gather(data.x, idx), yb = tf.gather(data.y, idx);
-          const wb = data.w ? tf.gather(data.w, idx) : null;
-          const { value, grads } = tf.variableGrads(() => {
-            const pred = tf.keep(forward(xb, true));
-            kept.push(pred);
-            const per = tf.keep(perSample(yb, pred));
-            kept.push(per);
-            let loss = reduce(per, wb) as tf.Scalar;
-            for (const r of regularizers()) loss = tf.add(loss, r);
-            return loss;
-          }, varList);
-          const [p, perRaw] = kept;
-          const perSampleShape = perRaw.size === ids.length;
-          const v = perSampleShape ? perRaw.reshape([ids.length]) : perRaw;
-          const lossValue = value.dataSync()[0];
-          if (!Number.isFinite(lossValue)) {
-            const values = perSampleShape ? v.dataSync() : new Float32Array(0);
-            const j = values.findIndex((q) => !Number.isFinite(q));
-            throw new NonFiniteLossError(
-              epoch,
-              batch,
-              j >= 0 ? ids[j] : -1,
-              j >= 0 ? values[j] : lossValue,
-            );
-          }
-          optimizer.applyGradients(grads);
-          const wantValues = firstTracked || tracker?.pass === "training";
-          if (!wantValues) return { loss: lossValue };
-          const t = trackOpt?.task ?? (tracker ? task : inferTask(p.shape));
-          if (!perSampleShape) {
-            throw new RangeError(
-              `${fn}: tracking needs per-sample losses of shape [${ids.length}], but the loss returned ${
-                formatShape(perRaw.shape)
-              }`,
-            );
-          }
-          // Losses and predictions are read as they are (tf.concat costs ~1 ms on wasm); class
-          // statistics are computed in JS.
-          const values = readValues(v, t === "regression" ? null : p);
-          return { loss: lossValue, values, firstPred: firstTracked ? p.shape : undefined };
-        });
-      }
-    }
-
-    function readValues(v: tf.Tensor, p: tf.Tensor | null): Float32Array {
-      const loss = v.dataSync() as Float32Array;
-      if (p === null) return loss;
-      const pred = p.dataSync() as Float32Array;
-      const out = new Float32Array(loss.length + pred.length);
-      out.set(loss);
-      out.set(pred, loss.length);
-      return out;
-    }
-
-    function record(tr: SampleTracker, ids: ArrayLike<number>, values: Float32Array): void {
-      const b = ids.length;
-      if (tr.task === "regression" || labelIds === null) {
-        tr.record(ids, values.subarray(0, b));
-        return;
-      }
-      const labels = Int32Array.from(ids, (i) => labelIds![i]);
-      const { prob, correct } = classStats(values.subarray(b), labels, tr.task, fromLogits);
-      tr.record(ids, values.subarray(0, b), prob, correct);
-    }
-
-    function cleanPass(tr: SampleTracker, t: TrackTask): void {
-      tr.startEpoch();
-      for (let start = 0; start < n; start += batchSize) {
-        const end = Math.min(start + batchSize, n);
-        const values = tf.tidy(() => {
-          const xb = data.x.slice(start, end - start), yb = data.y.slice(start, end - start);
-          const p = forward(xb, false);
-          const v = perSample(yb, p).reshape([end - start]);
-          return readValues(v, t === "regression" ? null : p);
-        });
-        record(tr, Int32Array.from({ length: end - start }, (_, i) => start + i), values);
-      }
-    }
-
-    function evaluate(v: Prepared): number {
-      let sum = 0;
-      for (let start = 0; start < v.n; start += batchSize) {
-        const end = Math.min(start + batchSize, v.n);
-        sum += tf.tidy(() => {
-          const xb = v.x.slice(start, end - start), yb = v.y.slice(start, end - start);
-          const wb = v.w ? v.w.slice(start, end - start) : null;
-          return reduce(perSample(yb, forward(xb, false)), wb).dataSync()[0];
-        }) * (end - start);
-      }
-      return sum / v.n;
-    }
+/** The `"clean"` pass: per-sample values of the whole training set after the epoch's updates. */
+function cleanPass(run: Run, tr: SampleTracker): void {
+  const { batchSize, model, perSample } = run.plan;
+  const { x, y, n } = run.data;
+  tr.startEpoch();
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(start + batchSize, n);
+    const values = tf.tidy(() => {
+      const xb = x.slice(start, end - start), yb = y.slice(start, end - start);
+      const p = model.forward(xb, false);
+      const v = perSample(yb, p).reshape([end - start]);
+      return readValues(v, tr.task === "regression" ? null : p);
+    });
+    record(run, tr, Int32Array.from({ length: end - start }, (_, i) => start + i), values);
   }
 }

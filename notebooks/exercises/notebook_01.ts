@@ -116,7 +116,7 @@ export const EXERCISES_01: ExerciseSet = {
         }
         if (Math.abs(got - 1) <= 1e-9) {
           return "The two losses differ by a constant factor, and gradients scale with the loss. " +
-            "Try compareGradients with the sum loss on xBatch.";
+            "Put a sum loss into `losses` in the gradient cell and compare the two gradients.";
         }
         return "Not quite: write the sum in terms of the mean, then differentiate.";
       }

@@ -5,36 +5,71 @@
  *
  * @module
  */
-export { compareAccumulation } from "./accumulation_comparison.ts";
+// The library types the lessons' signatures mention, so this entry point documents itself.
 export type {
+  AccumulationNormalization,
+  LayersModel,
+  NestedNumbers,
+  Optimizer,
+  PerSampleLoss,
+  SampleTracker,
+  Spread,
+  Tensor,
+  TensorInput,
+  TokenLossFunction,
+  TrackedValues,
+  TrackPass,
+  TrackTask,
+  TrainableVariable,
+} from "../../lib/mod.ts";
+export {
+  compareAccumulation,
+  formatAccumulationRow,
+  measureAccumulation,
+} from "./accumulation_comparison.ts";
+export type {
+  AccumulatedStep,
   AccumulationComparison,
   AccumulationComparisonOptions,
+  AccumulationMeasurement,
   AccumulationRow,
+  GradientStep,
 } from "./accumulation_comparison.ts";
-export { classWeightTrap } from "./class_weight_trap.ts";
-export type { ClassWeightTrap, ClassWeightTrapOptions } from "./class_weight_trap.ts";
+export { classWeightTrap, fitStepGradient, trapSummary } from "./class_weight_trap.ts";
+export type {
+  ClassWeightTrap,
+  ClassWeightTrapOptions,
+  FitStepOptions,
+  LossGradient,
+  TrapMeasurement,
+} from "./class_weight_trap.ts";
 export { fitLine } from "./line_fit.ts";
 export type { LineFit } from "./line_fit.ts";
-export { lossGradientWeights } from "./loss_gradient_weights.ts";
 export { compareNoiseDetectors, NOISE_DETECTORS, noiseDetectorScores } from "./noise_detectors.ts";
 export type { DetectorComparison, DetectorRow, NoiseDetector } from "./noise_detectors.ts";
-export { comparePerGraphLoss, perGraphLossLoop } from "./per_graph_comparison.ts";
-export type { PerGraphComparison } from "./per_graph_comparison.ts";
-export { compareReductions } from "./reduction_comparison.ts";
-export type { ReductionComparisonOptions, ReductionResult } from "./reduction_comparison.ts";
-export { compareGradients, perSampleLosses, trainTwins } from "./same_training.ts";
+export { countKernels } from "./per_graph_comparison.ts";
+export type { KernelCount } from "./per_graph_comparison.ts";
+export {
+  compareGradients,
+  perSampleLosses,
+  summarizeGradients,
+  summarizeTwins,
+} from "./same_training.ts";
 export type {
   CompileLoss,
   GradientComparison,
   GradientComparisonOptions,
+  GradientSummaryOptions,
   PerSampleLossesOptions,
-  TwinTrainingOptions,
-  TwinTrainingResult,
+  TwinSummary,
+  TwinSummaryOptions,
+  VariableGradients,
 } from "./same_training.ts";
-export { timeTrainingSteps } from "./step_timing.ts";
-export type { StepTiming, StepTimingOptions } from "./step_timing.ts";
+export { summarizeStepTimes, timeTrainingSteps } from "./step_timing.ts";
+export type { StepTimesOptions, StepTiming, StepTimingOptions } from "./step_timing.ts";
 export { compareWeightings, WEIGHTINGS } from "./weighting_comparison.ts";
 export type {
+  TrainedRun,
   Weighting,
   WeightingComparison,
   WeightingComparisonOptions,

@@ -1,13 +1,14 @@
 /**
  * The same model trained two ways: one custom loss written to return the batch mean, the same
  * loss written to return per-sample values. tfjs's `fit` (like Keras) reduces whatever the loss
- * returns to its mean, so the two give the same gradients and the same trained weights; these
- * functions measure how close "the same" is.
+ * returns to its mean, so the two give the same gradients and the same trained weights. Notebook
+ * 01 writes the experiment in its cells (`tf.variableGrads` of both losses; two copies trained with
+ * `model.fit`); these functions put the numbers the cells measured into sentences, and
+ * {@linkcode compareGradients} repeats the gradient cell in one call for notebook 06.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { seededRandom } from "../../lib/runtime/mod.ts";
 import {
   formatShape,
   shapeOf,
@@ -15,13 +16,33 @@ import {
   type TensorInput,
   toTensor,
 } from "../../lib/_core/tensor_input.ts";
-import type { LayersModel, Optimizer } from "../../lib/training/mod.ts";
+import type { LayersModel } from "../../lib/training/mod.ts";
 
 /**
  * A loss as tfjs's `model.compile` takes it: `(yTrue, yPred) => tensor` of any shape. `fit` takes
  * the mean of what it returns (after multiplying by per-sample weights, when `classWeight` is set).
  */
 export type CompileLoss = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+/** What `tf.variableGrads` returns: the differentiated value and one gradient per variable. */
+export interface VariableGradients {
+  /** The batch loss that was differentiated, a scalar. */
+  value: Tensor;
+  /** The gradient of every variable, by variable name. */
+  grads: Record<string, Tensor>;
+}
+
+/** What a gradient cell measured, for {@linkcode summarizeGradients}. */
+export interface GradientSummaryOptions {
+  /** The two losses compared; the summary names them by their function names. */
+  losses: readonly [CompileLoss, CompileLoss];
+  /** Rows in the batch the gradients were taken on. */
+  batchSize: number;
+  /** `tf.variableGrads` of each loss's batch loss, in the order of `losses`. */
+  gradients: readonly VariableGradients[];
+  /** Largest `|gradient₀ − gradient₁|` over every weight, as the cell computed it. */
+  maxAbsDifference: number;
+}
 
 /** Options for {@linkcode compareGradients}. */
 export interface GradientComparisonOptions {
@@ -35,7 +56,7 @@ export interface GradientComparisonOptions {
   y: TensorInput;
 }
 
-/** What {@linkcode compareGradients} measured. */
+/** A comparison of two gradients, from {@linkcode summarizeGradients} or {@linkcode compareGradients}. */
 export interface GradientComparison {
   /** The batch loss each loss gives: the mean of what it returns, as `fit` computes it. */
   batchLoss: [number, number];
@@ -45,55 +66,32 @@ export interface GradientComparison {
   largestGradient: number;
   /** Number of scalar weights compared. */
   weightCount: number;
-  /** The numbers in two or three short lines, for printing. */
+  /** The numbers in two short lines, for printing. */
   summary: string;
 }
 
-/** Options for {@linkcode trainTwins}. */
-export interface TwinTrainingOptions {
-  /**
-   * Builds the (uncompiled) model; called twice. The second copy gets the first's initial
-   * weights, so the two start identical whatever the initialisers draw.
-   */
-  build: () => LayersModel;
-  /** The two losses, one per copy: copy 0 is compiled with `losses[0]`, copy 1 with `losses[1]`. */
+/** What a twin-training cell measured, for {@linkcode summarizeTwins}. */
+export interface TwinSummaryOptions {
+  /** The two losses, copy `i` trained with `losses[i]`; the summary names them. */
   losses: readonly [CompileLoss, CompileLoss];
-  /** Training inputs, `[n, ...]`. */
-  x: TensorInput;
-  /** Training targets, `[n, ...]`. */
-  y: TensorInput;
-  /** Epochs of `model.fit`; default `1`. */
-  epochs?: number;
-  /** Batch size of `model.fit`; default `32` (as Keras). */
-  batchSize?: number;
-  /** Makes a fresh optimizer; called once per copy. Default `() => tf.train.adam(0.01)`. */
-  optimizer?: () => Optimizer;
-  /** Shuffle every epoch, as `fit` does by default; default `true`. */
-  shuffle?: boolean;
-  /**
-   * Seed of the shuffle: `fit` draws its batch order from `Math.random`, which is set to
-   * `seededRandom(seed)` for each fit (and restored after), so both copies see the same batches.
-   * Default `0`.
-   */
-  seed?: number;
+  /** The per-epoch training loss `fit` reported for each copy (`history.loss`). */
+  histories: readonly (readonly number[])[];
+  /** Each copy's weights after training (`model.getWeights()`); read, not disposed. */
+  weights: readonly (readonly Tensor[])[];
+  /** Largest `|w₀ − w₁|` over every weight, as the cell computed it. */
+  maxWeightDifference: number;
 }
 
-/** What {@linkcode trainTwins} returns. Call `dispose()` when done with the models. */
-export interface TwinTrainingResult {
-  /** The two trained copies (copy `i` trained with `losses[i]`). */
-  models: [LayersModel, LayersModel];
-  /** The per-epoch training loss `fit` reported for each copy. */
-  history: [number[], number[]];
-  /** Largest `|w₀ − w₁|` over every weight after training. */
+/** The numbers of a twin-training run, from {@linkcode summarizeTwins}. */
+export interface TwinSummary {
+  /** Largest `|w₀ − w₁|` over every weight after training (as given). */
   maxWeightDifference: number;
   /** Largest `|w|` of copy 0 after training, the scale to read the difference against. */
   largestWeight: number;
   /** Largest difference between the two per-epoch loss histories. */
   maxLossDifference: number;
-  /** The numbers in two or three short lines, for printing. */
+  /** The numbers in three short lines, for printing. */
   summary: string;
-  /** Disposes both models and both optimizers. */
-  dispose(): void;
 }
 
 /** Options for {@linkcode perSampleLosses}. */
@@ -137,11 +135,26 @@ function checkBatch(fn: string, x: TensorInput, y: TensorInput): number {
   return xs[0];
 }
 
-function checkPositiveInteger(fn: string, arg: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${fn}: ${arg} is ${value}, expected a positive integer`);
+function checkDifference(fn: string, arg: string, value: unknown): number {
+  if (typeof value !== "number" || !(value >= 0)) {
+    throw new RangeError(`${fn}: ${arg} is ${value}, expected a number >= 0`);
   }
   return value;
+}
+
+/** Checks `value` is an array of two equal-length non-empty arrays. */
+function checkPair(fn: string, arg: string, value: unknown, of: string): void {
+  if (
+    !Array.isArray(value) || value.length !== 2 || !value.every(Array.isArray) ||
+    value[0].length === 0 || value[0].length !== value[1].length
+  ) {
+    const got = Array.isArray(value)
+      ? `[${value.map((v) => Array.isArray(v) ? `${v.length} entries` : typeof v).join(", ")}]`
+      : typeof value;
+    throw new TypeError(
+      `${fn}: ${arg} is ${got}, expected two non-empty lists of ${of} of equal length`,
+    );
+  }
 }
 
 function lossName(loss: CompileLoss, index: number): string {
@@ -156,23 +169,85 @@ function bitwise(difference: number): string {
   return difference === 0 ? " (bit for bit equal)" : "";
 }
 
-/** Largest |a − b| over paired tensors, and largest |a|; call inside tf.tidy. */
-function maxDifferences(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): [number, number] {
-  let diff = 0, largest = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, tf.max(tf.abs(tf.sub(a[i], b[i]))).dataSync()[0]);
-    largest = Math.max(largest, tf.max(tf.abs(a[i])).dataSync()[0]);
+/** Largest |t| over `tensors`. */
+function largestAbs(tensors: readonly tf.Tensor[]): number {
+  return tf.tidy(() => tensors.reduce((m, t) => Math.max(m, tf.max(tf.abs(t)).dataSync()[0]), 0));
+}
+
+/** Largest |a − b| over paired tensors: the comparison the notebook cells write out. */
+function maxAbsDifference(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): number {
+  return tf.tidy(() =>
+    a.reduce((m, t, i) => Math.max(m, tf.max(tf.abs(tf.sub(t, b[i]))).dataSync()[0]), 0)
+  );
+}
+
+/**
+ * Puts what a gradient cell measured into two lines: the batch loss of each loss, the number of
+ * weights, the largest gradient (the scale) and the largest difference between the two gradients
+ * (which the cell computes). The gradients are read, not disposed.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { setupBackend } from "../../lib/runtime/mod.ts";
+ * import { summarizeGradients } from "./same_training.ts";
+ * await setupBackend({ backend: "cpu", seed: 1 });
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+ * const [x, y] = [tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[1], [0]])];
+ * const meanLoss = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)));
+ * const arrayLoss = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)), -1);
+ * const losses = [meanLoss, arrayLoss] as const;
+ * const gradients = losses.map((loss) =>
+ *   tf.variableGrads(() => tf.mean(loss(y, model.apply(x) as tf.Tensor)) as tf.Scalar)
+ * );
+ * const g = summarizeGradients({ losses, batchSize: 2, gradients, maxAbsDifference: 0 });
+ * if (g.weightCount !== 3 || !g.summary.includes("bit for bit")) throw new Error(g.summary);
+ * tf.dispose([gradients, x, y]);
+ * model.dispose();
+ * ```
+ */
+export function summarizeGradients(options: GradientSummaryOptions): GradientComparison {
+  const fn = "summarizeGradients";
+  checkLosses(fn, options?.losses);
+  const { losses, batchSize, gradients } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`${fn}: batchSize is ${batchSize}, expected a positive integer`);
   }
-  return [diff, largest];
+  if (
+    !Array.isArray(gradients) || gradients.length !== 2 ||
+    !gradients.every((g) => g?.value instanceof tf.Tensor && typeof g.grads === "object")
+  ) {
+    throw new TypeError(
+      `${fn}: gradients is ${
+        Array.isArray(gradients) ? `${gradients.length} entries` : typeof gradients
+      }, ` +
+        `expected two results of tf.variableGrads ({ value, grads })`,
+    );
+  }
+  const maxAbs = checkDifference(fn, "maxAbsDifference", options.maxAbsDifference);
+  const lists: tf.Tensor[][] = gradients.map((g: VariableGradients) => Object.values(g.grads));
+  const r = {
+    batchLoss: gradients.map((g) => g.value.dataSync()[0]) as [number, number],
+    maxAbsDifference: maxAbs,
+    largestGradient: Math.max(largestAbs(lists[0]), largestAbs(lists[1])),
+    weightCount: lists[0].reduce((s, t) => s + t.size, 0),
+  };
+  const names = losses.map(lossName);
+  const summary =
+    `One batch of ${batchSize}: batch loss ${fmt(r.batchLoss[0])} with ${names[0]}, ` +
+    `${fmt(r.batchLoss[1])} with ${names[1]}.\n` +
+    `Gradients over ${r.weightCount} weights: largest ${fmt(r.largestGradient)}; largest ` +
+    `difference between the two ${fmt(r.maxAbsDifference)}${bitwise(r.maxAbsDifference)}.`;
+  return { ...r, summary };
 }
 
 /**
  * Differentiates the batch loss of each of two losses with respect to `model`'s trainable weights
- * on one batch, and reports the largest difference between the two gradients. The batch loss is
- * the mean of what the loss returns, which is what tfjs's `fit` minimises (its training function
- * computes `mean(loss(yTrue, yPred))`); Keras's default `"sum_over_batch_size"` is the same number
- * without sample weights. So a loss returning the batch mean and the same loss returning
- * per-sample values give the same gradient.
+ * on one batch, and reports the largest difference between the two gradients: notebook 01's
+ * gradient cell in one call. The batch loss is the mean of what the loss returns, which is what
+ * tfjs's `fit` minimises; Keras's default `"sum_over_batch_size"` is the same number without sample
+ * weights. So a loss returning the batch mean and the same loss returning per-sample values give
+ * the same gradient.
  *
  * @example
  * ```ts
@@ -197,165 +272,91 @@ export function compareGradients(options: GradientComparisonOptions): GradientCo
   const fn = "compareGradients";
   checkModel(fn, "model", options.model);
   checkLosses(fn, options.losses);
-  const batch = checkBatch(fn, options.x, options.y);
+  const batchSize = checkBatch(fn, options.x, options.y);
   const { model, losses } = options;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   if (variables.length === 0) {
     throw new RangeError(`${fn}: model has no trainable weights`);
   }
-  let result: Omit<GradientComparison, "summary"> | undefined;
-  // tf.tidy returns only tensors; the plain numbers leave through the closure.
+  let result: GradientComparison | undefined;
+  // tf.tidy returns only tensors; the comparison leaves through the closure.
   tf.tidy(() => {
     const x = toTensor(options.x, fn, "x");
     const y = toTensor(options.y, fn, "y");
-    const grads = losses.map((loss, i) => {
-      const { value, grads } = tf.variableGrads(() => {
+    const gradients = losses.map((loss, i) =>
+      tf.variableGrads(() => {
         const out = loss(y, model.apply(x, { training: true }) as tf.Tensor);
         if (!(out instanceof tf.Tensor)) {
           throw new TypeError(`${fn}: losses[${i}] returned ${typeof out}, expected a tf.Tensor`);
         }
         return tf.mean(out) as tf.Scalar;
-      }, variables);
-      return { value: value.dataSync()[0], list: variables.map((v) => grads[v.name]) };
+      }, variables)
+    );
+    const [a, b] = gradients.map(({ grads }) => variables.map((v) => grads[v.name]));
+    result = summarizeGradients({
+      losses,
+      batchSize,
+      gradients,
+      maxAbsDifference: maxAbsDifference(a, b),
     });
-    const [diff, largest0] = maxDifferences(grads[0].list, grads[1].list);
-    const [, largest1] = maxDifferences(grads[1].list, grads[0].list);
-    result = {
-      batchLoss: [grads[0].value, grads[1].value],
-      maxAbsDifference: diff,
-      largestGradient: Math.max(largest0, largest1),
-      weightCount: variables.reduce((s, v) => s + v.size, 0),
-    };
   });
-  const r = result!;
-  const names = losses.map(lossName);
-  const summary = `One batch of ${batch}: batch loss ${fmt(r.batchLoss[0])} with ${names[0]}, ` +
-    `${fmt(r.batchLoss[1])} with ${names[1]}.\n` +
-    `Gradients over ${r.weightCount} weights: largest ${fmt(r.largestGradient)}; largest ` +
-    `difference between the two ${fmt(r.maxAbsDifference)}${bitwise(r.maxAbsDifference)}.`;
-  return { ...r, summary };
+  return result!;
 }
 
 /**
- * Trains two copies of a model with tfjs's own `model.fit`, copy `i` compiled with `losses[i]`,
- * from identical initial weights, with the same optimizer settings and the same seeded batch
- * order, and reports the largest difference between the trained weights. With one loss returning
- * the batch mean and the other the per-sample values of the same loss, the difference is 0 (or
- * float32 rounding): `fit` reduces an array to its mean.
- *
- * The result owns the two models and optimizers: call `dispose()` when done.
+ * Puts what a twin-training cell measured into three lines: the epochs, each copy's final
+ * training loss and the largest difference between the two loss histories, the largest weight
+ * (the scale) and the largest difference between the two trained models (which the cell
+ * computes). The weights are read, not disposed.
  *
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { setupBackend } from "../../lib/runtime/mod.ts";
- * import { trainTwins } from "./same_training.ts";
- * await setupBackend({ backend: "cpu", seed: 1 });
- * const twins = await trainTwins({
- *   build: () => tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] }),
- *   losses: [
- *     (t, p) => tf.mean(tf.abs(tf.sub(p, t))),
- *     (t, p) => tf.mean(tf.abs(tf.sub(p, t)), -1),
- *   ],
- *   x: [[0], [1], [2], [3]],
- *   y: [[1], [3], [5], [7]],
- *   epochs: 3,
- *   batchSize: 2,
+ * import { summarizeTwins } from "./same_training.ts";
+ * await setupBackend({ backend: "cpu" });
+ * const meanLoss = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)));
+ * const arrayLoss = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)), -1);
+ * const w = [tf.tensor1d([0.5, -2]), tf.tensor1d([0.5, -2])];
+ * const twins = summarizeTwins({
+ *   losses: [meanLoss, arrayLoss],
+ *   histories: [[3, 1], [3, 1]],
+ *   weights: [[w[0]], [w[1]]],
+ *   maxWeightDifference: 0,
  * });
- * if (twins.maxWeightDifference > 1e-6) throw new Error(twins.summary);
- * twins.dispose();
+ * if (twins.largestWeight !== 2 || twins.maxLossDifference !== 0) throw new Error(twins.summary);
+ * tf.dispose(w);
  * ```
  */
-export async function trainTwins(options: TwinTrainingOptions): Promise<TwinTrainingResult> {
-  const fn = "trainTwins";
-  if (typeof options.build !== "function") {
-    throw new TypeError(`${fn}: build is ${typeof options.build}, expected a function`);
-  }
-  checkLosses(fn, options.losses);
-  checkBatch(fn, options.x, options.y);
-  const epochs = checkPositiveInteger(fn, "epochs", options.epochs ?? 1);
-  const batchSize = checkPositiveInteger(fn, "batchSize", options.batchSize ?? 32);
-  const seed = options.seed ?? 0;
-  if (!Number.isFinite(seed)) throw new RangeError(`${fn}: seed is ${seed}, expected a number`);
-  const makeOptimizer = options.optimizer ?? (() => tf.train.adam(0.01));
-  if (typeof makeOptimizer !== "function") {
-    throw new TypeError(`${fn}: optimizer is ${typeof makeOptimizer}, expected a function`);
-  }
-
-  const owned: { dispose(): void }[] = [];
-  const disposeAll = () => owned.forEach((o) => o.dispose());
-  const x = options.x instanceof tf.Tensor ? options.x : toTensor(options.x, fn, "x");
-  const y = options.y instanceof tf.Tensor ? options.y : toTensor(options.y, fn, "y");
-  try {
-    const models: LayersModel[] = [];
-    for (let i = 0; i < 2; i++) {
-      const m = options.build();
-      checkModel(fn, `build() call ${i + 1}`, m);
-      if (!owned.includes(m)) owned.push(m);
-      models.push(m);
-    }
-    if (models[0] === models[1]) {
-      throw new TypeError(`${fn}: build returned the same model twice, expected a new model`);
-    }
-    const shapes = models.map((m) => m.getWeights().map((w) => formatShape(w.shape)).join(" "));
-    if (shapes[0] !== shapes[1]) {
-      throw new RangeError(
-        `${fn}: build made models with weights ${shapes[0]} and ${shapes[1]}, expected the same`,
-      );
-    }
-    models[1].setWeights(models[0].getWeights());
-    const optimizers = [makeOptimizer(), makeOptimizer()];
-    optimizers.forEach((o) => owned.push(o));
-    if (optimizers[0] === optimizers[1]) {
-      throw new TypeError(`${fn}: optimizer returned the same optimizer twice, expected a new one`);
-    }
-    const history: number[][] = [];
-    for (let i = 0; i < 2; i++) {
-      models[i].compile({ optimizer: optimizers[i], loss: options.losses[i] });
-      const saved = Math.random;
-      Math.random = seededRandom(seed);
-      try {
-        const h = await models[i].fit(x, y, {
-          epochs,
-          batchSize,
-          shuffle: options.shuffle ?? true,
-          verbose: 0,
-        });
-        history.push((h.history.loss as number[]).map(Number));
-      } finally {
-        Math.random = saved;
-      }
-    }
-    const [maxWeightDifference, largestWeight] = tf.tidy(() =>
-      maxDifferences(models[0].getWeights(), models[1].getWeights())
+export function summarizeTwins(options: TwinSummaryOptions): TwinSummary {
+  const fn = "summarizeTwins";
+  checkLosses(fn, options?.losses);
+  const { losses, histories, weights } = options;
+  checkPair(fn, "histories", histories, "per-epoch losses");
+  checkPair(fn, "weights", weights, "tensors");
+  if (!weights.every((list) => list.every((w) => w instanceof tf.Tensor))) {
+    throw new TypeError(
+      `${fn}: weights holds a non-tensor, expected model.getWeights() of each copy`,
     );
-    const maxLossDifference = Math.max(
-      ...history[0].map((l, e) => Math.abs(l - history[1][e])),
-    );
-    const names = options.losses.map(lossName);
-    const summary = `${epochs} epoch${epochs === 1 ? "" : "s"} of model.fit from the same ` +
-      `initial weights, in the same batch order.\n` +
-      `Training loss at the end: ${fmt(history[0].at(-1)!)} with ${names[0]}, ` +
-      `${fmt(history[1].at(-1)!)} with ${names[1]}; largest difference between the two loss ` +
-      `histories ${fmt(maxLossDifference)}.\n` +
-      `Weights after training: largest ${fmt(largestWeight)}; largest difference between the ` +
-      `two models ${fmt(maxWeightDifference)}${bitwise(maxWeightDifference)}.`;
-    return {
-      models: [models[0], models[1]],
-      history: [history[0], history[1]],
-      maxWeightDifference,
-      largestWeight,
-      maxLossDifference,
-      summary,
-      dispose: disposeAll,
-    };
-  } catch (error) {
-    disposeAll();
-    throw error;
-  } finally {
-    if (x !== options.x) x.dispose();
-    if (y !== options.y) y.dispose();
   }
+  const maxWeightDifference = checkDifference(
+    fn,
+    "maxWeightDifference",
+    options.maxWeightDifference,
+  );
+  const [h0, h1] = histories;
+  const epochs = h0.length;
+  const maxLossDifference = Math.max(...h0.map((l, e) => Math.abs(l - h1[e])));
+  const largestWeight = largestAbs(weights[0]);
+  const names = losses.map(lossName);
+  const summary = `${epochs} epoch${epochs === 1 ? "" : "s"} of model.fit from the same ` +
+    `initial weights, in the same batch order.\n` +
+    `Training loss at the end: ${fmt(h0[epochs - 1])} with ${names[0]}, ` +
+    `${fmt(h1[epochs - 1])} with ${names[1]}; largest difference between the two loss ` +
+    `histories ${fmt(maxLossDifference)}.\n` +
+    `Weights after training: largest ${fmt(largestWeight)}; largest difference between the ` +
+    `two models ${fmt(maxWeightDifference)}${bitwise(maxWeightDifference)}.`;
+  return { maxWeightDifference, largestWeight, maxLossDifference, summary };
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * The cost of a custom loss returning an array instead of one number: both versions timed in
  * tfjs's own training step (`model.trainOnBatch`), in paired repeats, reported as a ratio with
- * its spread rather than as one (noisy) number.
+ * its spread rather than as one (noisy) number. Notebook 05 writes the timing loop in its cells;
+ * {@linkcode summarizeStepTimes} turns the times into the reported ratio and sentence, and
+ * {@linkcode timeTrainingSteps} repeats the loop in one call for notebook 06.
  *
  * @module
  */
@@ -35,7 +37,22 @@ export interface StepTimingOptions {
   optimizer?: () => Optimizer;
 }
 
-/** What {@linkcode timeTrainingSteps} measured. */
+/** The step times a timing loop recorded, for {@linkcode summarizeStepTimes}. */
+export interface StepTimesOptions {
+  /** The two losses timed; the ratio is second / first, and the summary names them. */
+  losses: readonly [CompileLoss, CompileLoss];
+  /** Rows per step. */
+  batchSize: number;
+  /** Steps timed together in each repeat. */
+  stepsPerRepeat: number;
+  /**
+   * Mean step time of every repeat in milliseconds, per loss (`stepMs[i][r]`: loss `i`, repeat
+   * `r`); the two times of a repeat were taken back to back.
+   */
+  stepMs: readonly (readonly number[])[];
+}
+
+/** What a timing loop measured: from {@linkcode summarizeStepTimes} or {@linkcode timeTrainingSteps}. */
 export interface StepTiming {
   /** The tfjs backend the steps ran on. */
   backend: string;
@@ -65,6 +82,14 @@ function checkCount(fn: string, arg: string, value: number, min: number): number
   return value;
 }
 
+function checkLosses(fn: string, losses: unknown): asserts losses is [CompileLoss, CompileLoss] {
+  if (
+    !Array.isArray(losses) || losses.length !== 2 || losses.some((l) => typeof l !== "function")
+  ) {
+    throw new TypeError(`${fn}: losses must be two functions (yTrue, yPred) => tensor`);
+  }
+}
+
 function f(x: number, digits = 2): string {
   return x.toFixed(digits);
 }
@@ -86,16 +111,73 @@ function describe(t: Omit<StepTiming, "summary">, names: [string, string]): stri
 }
 
 /**
+ * Turns the step times of a paired timing loop into the report: each loss's median step time
+ * with its interquartile range, and the ratio loss 1 / loss 0 taken per repeat (the two times of a
+ * repeat were taken back to back, so the machine's slow and fast phases cancel), as a median with
+ * its interquartile range. The `summary` only calls a difference measurable when that range
+ * excludes 1. The backend named is the current one: call it before switching backends.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { summarizeStepTimes } from "./step_timing.ts";
+ * const scalar = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)));
+ * const array = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)), -1);
+ * const timing = summarizeStepTimes({
+ *   losses: [scalar, array],
+ *   batchSize: 32,
+ *   stepsPerRepeat: 5,
+ *   stepMs: [[1, 2, 4], [1, 3, 4]], // ratios 1, 1.5, 1
+ * });
+ * if (timing.ratio.median !== 1) throw new Error(timing.summary);
+ * ```
+ */
+export function summarizeStepTimes(options: StepTimesOptions): StepTiming {
+  const fn = "summarizeStepTimes";
+  checkLosses(fn, options?.losses);
+  const batchSize = checkCount(fn, "batchSize", options.batchSize, 1);
+  const stepsPerRepeat = checkCount(fn, "stepsPerRepeat", options.stepsPerRepeat, 1);
+  const stepMs = options.stepMs;
+  if (
+    !Array.isArray(stepMs) || stepMs.length !== 2 || !stepMs.every(Array.isArray) ||
+    stepMs[0].length === 0 || stepMs[0].length !== stepMs[1].length
+  ) {
+    const got = Array.isArray(stepMs)
+      ? `[${stepMs.map((v) => Array.isArray(v) ? `${v.length} times` : typeof v).join(", ")}]`
+      : typeof stepMs;
+    throw new RangeError(
+      `${fn}: stepMs is ${got}, expected two non-empty lists of times of equal length`,
+    );
+  }
+  const times: [number[], number[]] = [[...stepMs[0]], [...stepMs[1]]];
+  // A step can round to 0 ms on a coarse clock; the ratio of such a pair says nothing.
+  const ratios = times[0].map((t0, r) => times[1][r] / t0).filter(Number.isFinite);
+  const result = {
+    backend: tf.getBackend(),
+    batchSize,
+    repeats: times[0].length,
+    stepsPerRepeat,
+    stepMs: times,
+    spreadMs: [spread(times[0]), spread(times[1])] as [Spread, Spread],
+    ratio: ratios.length > 0 ? spread(ratios) : { median: NaN, q1: NaN, q3: NaN },
+  };
+  const names: [string, string] = [
+    options.losses[0].name || "loss 0",
+    options.losses[1].name || "loss 1",
+  ];
+  return { ...result, summary: describe(result, names) };
+}
+
+/**
  * Times tfjs's own training step, `model.trainOnBatch(x, y)`, for two copies of a model compiled
  * with two losses (typically one returning the batch mean and the same loss returning per-sample
- * values). After `warmup` untimed steps each, it runs `repeats` rounds; a round times one step of
- * each copy back to back (`stepsPerRepeat` steps each, alternating which copy goes first), and
- * the ratio of the two is taken per round, so the machine's slow and fast phases cancel. Both copies start from the same weights.
- * `trainOnBatch` reads the loss back, so each time covers the whole step, forward, backward and
- * update.
+ * values): notebook 05's timing cells in one call. After `warmup` untimed steps each, it runs
+ * `repeats` rounds; a round times `stepsPerRepeat` steps of each copy back to back, alternating
+ * which copy goes first, and {@linkcode summarizeStepTimes} reports the per-round ratio. Both
+ * copies start from the same weights. `trainOnBatch` reads the loss back, so each time covers the
+ * whole step, forward, backward and update.
  *
- * Times vary from run to run; the result reports medians with interquartile ranges, and its
- * `summary` only calls a difference measurable when the ratio's interquartile range excludes 1.
+ * Times vary from run to run; the result reports medians with interquartile ranges.
  *
  * @example
  * ```ts
@@ -123,11 +205,7 @@ export async function timeTrainingSteps(options: StepTimingOptions): Promise<Ste
     throw new TypeError(`${fn}: build is ${typeof options?.build}, expected a function`);
   }
   const losses = options.losses;
-  if (
-    !Array.isArray(losses) || losses.length !== 2 || losses.some((l) => typeof l !== "function")
-  ) {
-    throw new TypeError(`${fn}: losses must be two functions (yTrue, yPred) => tensor`);
-  }
+  checkLosses(fn, losses);
   const repeats = checkCount(fn, "repeats", options.repeats ?? 30, 1);
   const warmup = checkCount(fn, "warmup", options.warmup ?? 5, 0);
   const inner = checkCount(fn, "stepsPerRepeat", options.stepsPerRepeat ?? 5, 1);
@@ -160,26 +238,13 @@ export async function timeTrainingSteps(options: StepTimingOptions): Promise<Ste
     }
     const stepMs: [number[], number[]] = [[], []];
     for (let r = 0; r < repeats; r++) {
-      const order = r % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) {
+      for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
         const start = performance.now();
         for (let s = 0; s < inner; s++) await models[i].trainOnBatch(x, y);
         stepMs[i].push((performance.now() - start) / inner);
       }
     }
-    // A step can round to 0 ms on a coarse clock; the ratio of such a pair says nothing.
-    const ratios = stepMs[0].map((t0, r) => stepMs[1][r] / t0).filter(Number.isFinite);
-    const result = {
-      backend: tf.getBackend(),
-      batchSize: xs[0],
-      repeats,
-      stepsPerRepeat: inner,
-      stepMs,
-      spreadMs: [spread(stepMs[0]), spread(stepMs[1])] as [Spread, Spread],
-      ratio: ratios.length > 0 ? spread(ratios) : { median: NaN, q1: NaN, q3: NaN },
-    };
-    const names: [string, string] = [losses[0].name || "loss 0", losses[1].name || "loss 1"];
-    return { ...result, summary: describe(result, names) };
+    return summarizeStepTimes({ losses, batchSize: xs[0], stepsPerRepeat: inner, stepMs });
   } finally {
     for (const model of models) model.dispose();
     for (const optimizer of optimizers) optimizer.dispose();

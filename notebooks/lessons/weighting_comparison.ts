@@ -1,20 +1,21 @@
 /**
- * The same small classifier trained on imbalanced classes four ways (unweighted, class weights
- * "balanced" and "effective_number", focal loss) from identical initial weights, with each run's
- * per-class recall on held-out data: what weighting buys the rare classes, and what it costs.
+ * The same small classifier trained on imbalanced classes once per weighting (unweighted, class
+ * weights "balanced" and "effective_number", focal loss) from identical initial weights, with each
+ * run's per-class recall on held-out data: what weighting buys the rare classes, and what it costs.
+ * How a run forms its weights and trains is the notebook's `trainRun`; this file repeats it over
+ * the weightings and keeps the score.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { classWeights } from "../../lib/losses/mod.ts";
-import { categoricalCrossentropy, categoricalFocalCrossentropy } from "../../lib/losses/mod.ts";
+import { categoricalCrossentropy } from "../../lib/losses/mod.ts";
 import {
   formatShape,
   type Tensor,
   type TensorInput,
   toTensor,
 } from "../../lib/_core/tensor_input.ts";
-import { type LayersModel, train } from "../../lib/training/mod.ts";
+import type { LayersModel } from "../../lib/training/mod.ts";
 import { perClassRecall } from "../../lib/analysis/mod.ts";
 
 /** How a run of {@linkcode compareWeightings} treats the classes. */
@@ -28,10 +29,23 @@ export const WEIGHTINGS: readonly Weighting[] = [
   "focal",
 ];
 
+/** What one run's training reports back to {@linkcode compareWeightings}. */
+export interface TrainedRun {
+  /** The class weights the run trained with, indexed by class; omit (or `undefined`) for none. */
+  classWeight?: readonly number[];
+  /** Per-epoch training loss. */
+  history: number[];
+}
+
 /** Options for {@linkcode compareWeightings}. */
 export interface WeightingComparisonOptions {
   /** Builds the (uncompiled) classifier, softmax output `[batch, k]`; called once per run. */
   build: () => LayersModel;
+  /**
+   * Trains one run: gets the model (the same initial weights every run) and the weighting, trains
+   * it in place and reports the class weights it used. This is the part the lesson is about.
+   */
+  trainRun: (model: LayersModel, weighting: Weighting) => Promise<TrainedRun>;
   /** Training inputs `[n, features]`. */
   xTrain: TensorInput;
   /** Training targets, one-hot `[n, k]`. */
@@ -42,18 +56,6 @@ export interface WeightingComparisonOptions {
   yVal: TensorInput;
   /** The runs, in order; default all four {@linkcode WEIGHTINGS}. */
   weightings?: readonly Weighting[];
-  /** Epochs of each run; default `30`. */
-  epochs?: number;
-  /** Batch size; default `128`. */
-  batchSize?: number;
-  /** Adam learning rate; default `0.01`. */
-  learningRate?: number;
-  /** Seed of every run's shuffle (the same batches for all); default `0`. */
-  seed?: number;
-  /** β of the `"effective_number"` weights; default `0.999`. */
-  beta?: number;
-  /** γ of the focal loss; default `2` (Keras). */
-  gamma?: number;
   /** Class names for the table, indexed by class id; default `"class 0"`, `"class 1"`, …. */
   classNames?: readonly string[];
 }
@@ -62,7 +64,7 @@ export interface WeightingComparisonOptions {
 export interface WeightingRun {
   /** Which weighting. */
   weighting: Weighting;
-  /** The class weights used, indexed by class (all 1 for `"unweighted"` and `"focal"`). */
+  /** The class weights `trainRun` used, indexed by class (all 1 when it used none). */
   classWeight: number[];
   /** Recall of each class on the validation set (`NaN` for a class absent from it). */
   recall: number[];
@@ -70,7 +72,7 @@ export interface WeightingRun {
   accuracy: number;
   /** Mean of the per-class recalls (balanced accuracy). */
   balancedAccuracy: number;
-  /** Per-epoch training loss as `train` reported it (weighted, so not comparable across runs). */
+  /** Per-epoch training loss as `trainRun` reported it (weighted, so not comparable across runs). */
   history: number[];
   /** Unweighted cross-entropy of every training sample after training, `[n]`. */
   trainLosses: number[];
@@ -88,13 +90,6 @@ export interface WeightingComparison {
   table: string;
 }
 
-function positiveInteger(fn: string, arg: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${fn}: ${arg} is ${value}, expected a positive integer`);
-  }
-  return value;
-}
-
 function formatTable(runs: WeightingRun[], classNames: readonly string[]): string {
   const head = ["weighting", ...classNames, "accuracy", "balanced acc."];
   const rows = runs.map((r) => [
@@ -110,32 +105,38 @@ function formatTable(runs: WeightingRun[], classNames: readonly string[]): strin
 }
 
 /**
- * Trains the classifier `build()` makes once per weighting with the kit's {@linkcode train}, every
- * run from the first run's initial weights, on the same seeded batches, with Adam:
- *
- * - `"unweighted"`: categorical cross-entropy, every sample counts 1;
- * - `"balanced"` / `"effective_number"`: the same loss with {@linkcode classWeights} of that method
- *   passed as `classWeight` (Keras's `class_weight`: each sample's loss times its class's weight,
- *   then `sum_over_batch_size`);
- * - `"focal"`: {@linkcode categoricalFocalCrossentropy} (Keras defaults α = 0.25, γ = 2), no weights.
- *
- * Reports per-class recall on the validation set and each training sample's unweighted
- * cross-entropy after training (for {@linkcode classShareChart}). Models and optimizers are
- * disposed; nothing leaks. Class names for the table come from `classNames` when the data set has
- * them (pass `{ ...dataset, build }`).
+ * Runs `trainRun` once per weighting, each time on a fresh `build()` model set to the first
+ * run's initial weights, then scores the run: per-class recall and accuracy on the validation
+ * set, and each training sample's unweighted cross-entropy after training (for
+ * `classShareChart`). `trainRun` decides everything about training (class weights,
+ * loss, optimizer, epochs, batches); give it a seed so every run sees the same batches. Models
+ * are disposed; nothing leaks. Class names for the table come from `classNames` when the data set
+ * has them (pass `{ ...dataset, build, trainRun }`).
  *
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
  * import { setupBackend } from "../../lib/runtime/mod.ts";
- * import { compareWeightings } from "./weighting_comparison.ts";
+ * import { classWeights, categoricalCrossentropy, categoricalFocalCrossentropy } from "../../lib/losses/mod.ts";
+ * import { train } from "../../lib/training/mod.ts";
+ * import { compareWeightings, type Weighting } from "./weighting_comparison.ts";
  * await setupBackend({ backend: "cpu", seed: 1 });
  * // 6 samples of class 0 at x = -1, 2 of class 1 at x = +1: separable, every run gets it right.
  * const x = [[-1], [-1], [-1], [-1], [-1], [-1], [1], [1]];
  * const y = [[1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [1, 0], [0, 1], [0, 1]];
  * const build = () =>
  *   tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [1], activation: "softmax" })] });
- * const result = await compareWeightings({ build, xTrain: x, yTrain: y, xVal: x, yVal: y, epochs: 60, batchSize: 8, learningRate: 0.1 });
+ * const trainRun = async (model: tf.LayersModel, weighting: Weighting) => {
+ *   const classWeight = weighting === "balanced" || weighting === "effective_number"
+ *     ? classWeights(y, { method: weighting })
+ *     : undefined;
+ *   const loss = weighting === "focal" ? categoricalFocalCrossentropy : categoricalCrossentropy;
+ *   const optimizer = tf.train.adam(0.1);
+ *   const { history } = await train(model, x, y, { loss, classWeight, optimizer, epochs: 60, batchSize: 8, seed: 0, quiet: true });
+ *   optimizer.dispose();
+ *   return { classWeight, history: history.loss };
+ * };
+ * const result = await compareWeightings({ build, trainRun, xTrain: x, yTrain: y, xVal: x, yVal: y });
  * if (result.runs.length !== 4 || result.runs.some((r) => r.recall.join() !== "1,1")) throw new Error(result.table);
  * if (result.runs[1].classWeight.join() !== [8 / 12, 8 / 4].join()) throw new Error("balanced weights");
  * ```
@@ -144,8 +145,10 @@ export async function compareWeightings(
   options: WeightingComparisonOptions,
 ): Promise<WeightingComparison> {
   const fn = "compareWeightings";
-  if (typeof options.build !== "function") {
-    throw new TypeError(`${fn}: build is ${typeof options.build}, expected a function`);
+  for (const arg of ["build", "trainRun"] as const) {
+    if (typeof options[arg] !== "function") {
+      throw new TypeError(`${fn}: ${arg} is ${typeof options[arg]}, expected a function`);
+    }
   }
   const weightings = options.weightings ?? WEIGHTINGS;
   if (!Array.isArray(weightings) || weightings.length === 0) {
@@ -158,13 +161,6 @@ export async function compareWeightings(
       );
     }
   }
-  const epochs = positiveInteger(fn, "epochs", options.epochs ?? 30);
-  const batchSize = positiveInteger(fn, "batchSize", options.batchSize ?? 128);
-  const learningRate = options.learningRate ?? 0.01;
-  if (!(learningRate > 0)) {
-    throw new RangeError(`${fn}: learningRate is ${learningRate}, expected a positive number`);
-  }
-  const gamma = options.gamma ?? 2;
 
   const owned: Tensor[] = [];
   let initial: Tensor[] | null = null;
@@ -194,28 +190,10 @@ export async function compareWeightings(
     const runs: WeightingRun[] = [];
     for (const weighting of weightings) {
       const model = options.build();
-      const optimizer = tf.train.adam(learningRate);
       try {
         if (initial === null) initial = model.getWeights().map((w) => w.clone());
         else model.setWeights(initial);
-        const classWeight = weighting === "balanced" || weighting === "effective_number"
-          ? classWeights(yTrain, {
-            method: weighting,
-            ...(options.beta === undefined ? {} : { beta: options.beta }),
-          })
-          : new Array<number>(k).fill(1);
-        const loss = weighting === "focal"
-          ? (t: Tensor, p: Tensor) => categoricalFocalCrossentropy(t, p, { gamma })
-          : categoricalCrossentropy;
-        const result = await train(model, xTrain, yTrain, {
-          loss,
-          optimizer,
-          epochs,
-          batchSize,
-          seed: options.seed ?? 0,
-          ...(weighting === "balanced" || weighting === "effective_number" ? { classWeight } : {}),
-          quiet: true,
-        });
+        const trained = await options.trainRun(model, weighting);
         let probs: number[][] = [], trainLosses: number[] = [];
         tf.tidy(() => {
           probs = (model.predict(xVal) as Tensor).arraySync() as number[][];
@@ -230,15 +208,16 @@ export async function compareWeightings(
         ).length;
         runs.push({
           weighting,
-          classWeight,
+          classWeight: trained.classWeight === undefined
+            ? new Array<number>(k).fill(1)
+            : [...trained.classWeight],
           recall,
           accuracy: correct / valLabels.length,
           balancedAccuracy: present.reduce((s, r) => s + r, 0) / present.length,
-          history: result.history.loss,
+          history: trained.history,
           trainLosses,
         });
       } finally {
-        optimizer.dispose();
         model.dispose();
       }
     }

@@ -29,3 +29,17 @@ Deno.test("dataMap: regression runs are refused", () => {
   t.startEpoch();
   assertThrowsWith(() => dataMap(t), RangeError, "dataMap", '"regression"');
 });
+
+Deno.test("dataMap: the quantile and the threshold are fractions", () => {
+  const t = tracker([[0.9, 0.2], [0.7, 0.6]]);
+  assertThrowsWith(
+    () => dataMap(t, { ambiguousQuantile: 1.5 }),
+    RangeError,
+    "dataMap: options.ambiguousQuantile is 1.5, expected a number in [0, 1]",
+  );
+  assertThrowsWith(
+    () => dataMap(t, { confidenceThreshold: -0.1 }),
+    RangeError,
+    "dataMap: options.confidenceThreshold is -0.1, expected a number in [0, 1]",
+  );
+});

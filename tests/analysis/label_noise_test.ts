@@ -16,6 +16,16 @@ Deno.test("flipLabels: exact count, every flip changes class, seeded", () => {
   );
   assertThrowsWith(() => flipLabels([0, 1], { fraction: 1.5 }), RangeError, "fraction is 1.5");
   assertThrowsWith(() => flipLabels([0, 0], { fraction: 0.5 }), RangeError, "numClasses is 1");
+  assertThrowsWith(
+    () => flipLabels([0, 3], { fraction: 0.5, numClasses: 3 }),
+    RangeError,
+    "flipLabels: options.numClasses is 3, expected an integer >= 4 to exceed every label (max 3)",
+  );
+  assertThrowsWith(
+    () => flipLabels([0, -1], { fraction: 0.5 }),
+    RangeError,
+    "flipLabels: labels[1] is -1, expected an integer >= 0",
+  );
 });
 
 Deno.test("rocAuc: pair counting by hand, ties count one half", () => {
@@ -37,4 +47,9 @@ Deno.test("precisionAtK and scoreDetector", () => {
   // k = 2 flips; AUC: noisy {0.95, 0.7} vs clean {0.8, 0.2, 0.1}: 3 + 2 wins of 6.
   assert.equal(s.k, 2);
   assertClose([s.precisionAtK, s.rocAuc], [0.5, 5 / 6], 1e-12);
+  assertThrowsWith(
+    () => precisionAtK(scores, noisy, 6),
+    RangeError,
+    "precisionAtK: k is 6, expected an integer in [1, 5]",
+  );
 });

@@ -69,6 +69,11 @@ Deno.test("miserablesFromJson: malformed data and links to missing nodes", () =>
     "links[0] is",
   );
   assertThrowsWith(() => miserablesFromJson([]), TypeError, '"nodes" and "links" arrays');
+  assertThrowsWith(
+    () => miserablesFromJson({ nodes, links: [] }, { testSplit: 1 }),
+    RangeError,
+    "miserablesFromJson: options.testSplit is 1, expected a number in [0, 1)",
+  );
 });
 
 Deno.test("loadMiserables: dispose frees every tensor", async () => {

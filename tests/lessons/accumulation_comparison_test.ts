@@ -1,6 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/runtime/backend.ts";
-import { compareAccumulation } from "../../notebooks/lessons/accumulation_comparison.ts";
+import {
+  compareAccumulation,
+  formatAccumulationRow,
+  measureAccumulation,
+} from "../../notebooks/lessons/accumulation_comparison.ts";
 import {
   createSequenceModel,
   perTimestepLosses,
@@ -79,5 +83,85 @@ Deno.test("compareAccumulation: bad microBatches names the argument", () => {
     () => compareAccumulation(tokenLoss, { mask: [[1]], microBatches: 1 }),
     RangeError,
     "compareAccumulation: microBatches is 1, expected an integer of at least 2",
+  );
+});
+
+Deno.test("measureAccumulation: hand-worked loss errors, gradient gaps and scale", async () => {
+  // Two variables, so the largest gap and the largest gradient may sit in either of them.
+  const full = { loss: 1.5, grads: { a: tf.tensor1d([0.5, -2]), b: tf.tensor2d([[1], [0.25]]) } };
+  const steps = [
+    {
+      method: "mean_of_micro_means" as const,
+      microBatches: 2,
+      loss: 1.75,
+      grads: { a: tf.tensor1d([0.5, -1.5]), b: tf.tensor2d([[1.125], [0.25]]) },
+    },
+    {
+      method: "num_items_in_batch" as const,
+      microBatches: 2,
+      loss: 1.5,
+      grads: { a: tf.tensor1d([0.5, -2]), b: tf.tensor2d([[1], [0.25]]) },
+    },
+  ];
+  const m = await assertNoLeak(() => measureAccumulation(full, steps));
+  assert.deepEqual(m.rows.map((r) => [r.method, r.microBatches]), [
+    ["full batch", 1],
+    ["mean_of_micro_means", 2],
+    ["num_items_in_batch", 2],
+  ]);
+  // |−2| is the largest full-batch entry; the bug's gaps are 0.5 (a[1]) and 0.125 (b[0][0]).
+  assert.equal(m.largestGradient, 2);
+  assert.deepEqual(m.rows.map((r) => r.loss), [1.5, 1.75, 1.5]);
+  assert.deepEqual(m.rows.map((r) => r.lossError), [0, 0.25, 0]);
+  assert.deepEqual(m.rows.map((r) => r.maxGradientDifference), [0, 0.5, 0]);
+  tf.dispose([full.grads, steps.map((s) => s.grads)]);
+});
+
+Deno.test("measureAccumulation: a missing variable or no gradient names the argument", async () => {
+  const full = { loss: 1, grads: { a: tf.tensor1d([1]), b: tf.tensor1d([2]) } };
+  const step = {
+    method: "num_items_in_batch" as const,
+    microBatches: 2,
+    loss: 1,
+    grads: { a: tf.tensor1d([1]) },
+  };
+  await assertNoLeak(() =>
+    assertThrowsWith(
+      () => measureAccumulation(full, [step]),
+      RangeError,
+      "measureAccumulation: steps[0] (num_items_in_batch) has no gradient for variable b",
+    )
+  );
+  assertThrowsWith(
+    () => measureAccumulation({ loss: 1, grads: {} }, []),
+    RangeError,
+    "measureAccumulation: full.grads has no variable",
+  );
+  tf.dispose([full.grads, step.grads]);
+});
+
+Deno.test("formatAccumulationRow: the printed line, percent or exponent share", () => {
+  const row = (method: "full batch" | "num_items_in_batch", gap: number, error: number) => ({
+    method,
+    microBatches: method === "full batch" ? 1 : 3,
+    loss: 0.0398726,
+    lossError: error,
+    maxGradientDifference: gap,
+  });
+  // 0 is shown as 0.0 %; 3e-8 of 0.15 is 2e-5 %, below 0.1 %, so in exponent notation.
+  assert.equal(
+    formatAccumulationRow(row("full batch", 0, 0), 0.15),
+    "full batch           K=1  loss 0.039873  loss error 0.0e+0  max |grad - full| 0.0e+0 " +
+      "(0.0 % of the largest gradient)",
+  );
+  assert.equal(
+    formatAccumulationRow(row("num_items_in_batch", 3e-8, -1.1e-8), 0.15),
+    "num_items_in_batch   K=3  loss 0.039873  loss error -1.1e-8  max |grad - full| 3.0e-8 " +
+      "(2e-5 % of the largest gradient)",
+  );
+  assertThrowsWith(
+    () => formatAccumulationRow(row("full batch", 0, 0), 0),
+    RangeError,
+    "formatAccumulationRow: largestGradient is 0, expected a positive number",
   );
 });

@@ -1,7 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertClose, assertNoLeak } from "../assert.ts";
 import { setupBackend } from "../../lib/runtime/backend.ts";
-import { classWeightTrap } from "../../notebooks/lessons/class_weight_trap.ts";
+import {
+  classWeightTrap,
+  fitStepGradient,
+  trapSummary,
+} from "../../notebooks/lessons/class_weight_trap.ts";
+import { categoricalCrossentropy } from "../../lib/losses/mod.ts";
 
 await setupBackend({ backend: "wasm", seed: 5 });
 
@@ -72,4 +77,69 @@ Deno.test("classWeightTrap: bad arguments name the function, argument and value"
     () => classWeightTrap({ build: null as never, x, y, classWeight: [1, 4] }),
     { name: "TypeError", message: "classWeightTrap: build is object, expected a function" },
   );
+});
+
+Deno.test("fitStepGradient: fit's step under classWeight, hand-worked, weights put back", async () => {
+  // Same batch and zero-initialised model as above; classWeight [1, 4] → w = [1, 1, 4], mean 2.
+  // Batch-mean loss: fit takes mean(wᵢ · L) = 2L, so 2 × unweighted = kernel (−4/3, 4/3), bias
+  // (−1/3, 1/3), loss 2 ln 2. Per-sample loss: the weighted gradient kernel (−7/6, 7/6), bias
+  // (1/3, −1/3), loss Σwᵢ·ln2/3 = 2 ln 2.
+  const model = build();
+  const batchMean = (t: tf.Tensor, p: tf.Tensor) => tf.mean(categoricalCrossentropy(t, p));
+  const scalar = await assertNoLeak(() =>
+    fitStepGradient(model, x, y, { loss: batchMean, classWeight: [1, 4] })
+  );
+  assertClose(scalar.grad, [-4 / 3, 4 / 3, -1 / 3, 1 / 3], 1e-5);
+  assertClose(scalar.loss, 2 * Math.LN2, 1e-5);
+  assert.deepEqual(model.getWeights().map((t) => Array.from(t.dataSync())), [[0, 0], [0, 0]]);
+  const perSample = await assertNoLeak(() =>
+    fitStepGradient(model, x, y, { loss: categoricalCrossentropy, classWeight: [1, 4] })
+  );
+  assertClose(perSample.grad, [-7 / 6, 7 / 6, 1 / 3, -1 / 3], 1e-5);
+  assertClose(perSample.loss, 2 * Math.LN2, 1e-5);
+  assert.deepEqual(model.getWeights().map((t) => Array.from(t.dataSync())), [[0, 0], [0, 0]]);
+  await assert.rejects(
+    () =>
+      assertNoLeak(() =>
+        fitStepGradient(model, x, [[1, 0]], { loss: batchMean, classWeight: [1, 4] })
+      ),
+    {
+      name: "RangeError",
+      message: "fitStepGradient: x has 3 rows and y 1, expected the same number > 0",
+    },
+  );
+  await assert.rejects(
+    () => fitStepGradient(model, x, y, { loss: batchMean, classWeight: [1, NaN] }),
+    {
+      name: "RangeError",
+      message: "fitStepGradient: classWeight is [1,null], expected non-negative finite numbers",
+    },
+  );
+  model.dispose();
+});
+
+Deno.test("trapSummary: the seven lines, numbers formatted to 4 decimals or 1 significant", () => {
+  const g = (loss: number, grad: number[]) => ({ loss, grad });
+  const text = trapSummary({
+    batchSize: 3,
+    meanWeight: 2,
+    unweighted: g(0.5, [1, -1.25]),
+    weighted: g(1.5, [-0.5, 0.75]),
+    scalarFit: g(1, [2, -2.5]),
+    perSampleFit: g(1.5, [-0.5, 0.75]),
+    scalarVsRescaled: 2e-7,
+    scalarVsWeighted: 3.25,
+    scalarCosine: -0.99,
+    perSampleVsWeighted: 0,
+    perSampleCosine: 1,
+  });
+  assert.deepEqual(text.split("\n"), [
+    "one model.fit step on 3 samples with classWeight; mean weight of the batch 2.0000",
+    "scalar loss:     fit loss 1.0000 = 2.0000 × 0.5000 (the unweighted loss)",
+    "                 gradient vs 2.0000 × unweighted gradient: max difference 2.0e-7",
+    "                 gradient vs weighted gradient: max difference 3.2500, cosine -0.990",
+    "per-sample loss: fit loss 1.5000 (weighted by hand: 1.5000)",
+    "                 gradient vs weighted gradient: max difference 0.0000, cosine 1.000",
+    "largest gradient entry 1.2500",
+  ]);
 });

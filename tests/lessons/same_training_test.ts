@@ -4,7 +4,8 @@ import { seededRandom, setupBackend } from "../../lib/runtime/backend.ts";
 import {
   compareGradients,
   perSampleLosses,
-  trainTwins,
+  summarizeGradients,
+  summarizeTwins,
 } from "../../notebooks/lessons/same_training.ts";
 import { meanSquaredError } from "../../lib/losses/regression.ts";
 
@@ -72,6 +73,69 @@ Deno.test("compareGradients: bad arguments name the function and the argument", 
   model.dispose();
 });
 
+Deno.test("summarizeGradients: the notebook cell's gradients of a batch mean and a batch sum", async () => {
+  // w = 2, b = 1, x = [1, 2], y = [0, 1]: errors 3, 4. Mean: 12.5, gradient (11, 7);
+  // sum: 25, gradient (22, 14). The cell's largest difference is |22 − 11| = 11.
+  const model = linear(2, 1);
+  const [x, y] = [tf.tensor2d([[1], [2]]), tf.tensor2d([[0], [1]])];
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const losses = [meanLoss, sumLoss] as const;
+  const gradients = losses.map((loss) =>
+    tf.variableGrads(() => tf.mean(loss(y, model.apply(x) as tf.Tensor)) as tf.Scalar, variables)
+  );
+  const g = await assertNoLeak(() =>
+    summarizeGradients({ losses, batchSize: 2, gradients, maxAbsDifference: 11 })
+  );
+  assertClose(g.batchLoss, [12.5, 25], 1e-5);
+  assertClose(g.largestGradient, 22, 1e-5);
+  assert.equal(g.weightCount, 2);
+  assert.equal(g.maxAbsDifference, 11);
+  assert.equal(
+    g.summary,
+    "One batch of 2: batch loss 12.5 with meanLoss, 25.0 with sumLoss.\n" +
+      "Gradients over 2 weights: largest 22.0; largest difference between the two 11.0.",
+  );
+  const same = summarizeGradients({
+    losses: [meanLoss, arrayLoss],
+    batchSize: 2,
+    gradients: [gradients[0], gradients[0]],
+    maxAbsDifference: 0,
+  });
+  assert.match(same.summary, /between the two 0 \(bit for bit equal\)\.$/);
+  assert.ok(!gradients[0].value.isDisposed, "the gradients are read, not disposed");
+  tf.dispose([gradients, x, y]);
+  model.dispose();
+});
+
+Deno.test("summarizeGradients: bad arguments name the function, argument and value", () => {
+  const value = tf.scalar(1), grad = tf.tensor1d([1]);
+  const one = { value, grads: { w: grad } };
+  const base = {
+    losses: [meanLoss, arrayLoss] as const,
+    batchSize: 2,
+    gradients: [one, one],
+    maxAbsDifference: 0,
+  };
+  const before = tf.memory().numTensors;
+  assertThrowsWith(
+    () => summarizeGradients({ ...base, gradients: [one] }),
+    TypeError,
+    "summarizeGradients: gradients is 1 entries, expected two results of tf.variableGrads",
+  );
+  assertThrowsWith(
+    () => summarizeGradients({ ...base, batchSize: 0 }),
+    RangeError,
+    "summarizeGradients: batchSize is 0, expected a positive integer",
+  );
+  assertThrowsWith(
+    () => summarizeGradients({ ...base, maxAbsDifference: NaN }),
+    RangeError,
+    "summarizeGradients: maxAbsDifference is NaN, expected a number >= 0",
+  );
+  assert.equal(tf.memory().numTensors, before, "a failed call leaves no tensors");
+  tf.dispose([value, grad]);
+});
+
 /** Fisher–Yates exactly as tf.util.shuffle documents it: swap the last of `counter` with a pick. */
 function shuffleInPlace(a: number[], random: () => number): void {
   for (let counter = a.length; counter > 0;) {
@@ -81,7 +145,49 @@ function shuffleInPlace(a: number[], random: () => number): void {
   }
 }
 
-Deno.test("trainTwins: both copies match a plain-JS SGD loop over the seeded batch order", async () => {
+interface TwinRecipe {
+  build: () => tf.LayersModel;
+  losses: readonly [typeof meanLoss, typeof meanLoss];
+  x: number[][];
+  y: number[][];
+  epochs?: number;
+  batchSize: number;
+  lr: number;
+  seed?: number;
+}
+
+/**
+ * Notebook 01's twin cell, line for line: two copies from the same initial weights, one loss each,
+ * `Math.random` seeded before each `fit` (which shuffles with it), then the largest weight
+ * difference, put into words by summarizeTwins.
+ */
+async function trainTwinsAsNotebook01(r: TwinRecipe) {
+  const twins = [r.build(), r.build()];
+  twins[1].setWeights(twins[0].getWeights());
+  const optimizers = twins.map(() => tf.train.sgd(r.lr));
+  const histories: number[][] = [];
+  const [x, y] = [tf.tensor2d(r.x), tf.tensor2d(r.y)];
+  for (const [i, twin] of twins.entries()) {
+    twin.compile({ optimizer: optimizers[i], loss: r.losses[i] });
+    Math.random = seededRandom(r.seed ?? 0);
+    const { history } = await twin.fit(x, y, {
+      epochs: r.epochs ?? 1,
+      batchSize: r.batchSize,
+      verbose: 0,
+    });
+    histories.push(history.loss as number[]);
+  }
+  const weights = twins.map((twin) => twin.getWeights());
+  const maxWeightDifference = tf.tidy(() =>
+    Math.max(...weights[0].map((w, i) => tf.max(tf.abs(tf.sub(w, weights[1][i]))).dataSync()[0]))
+  );
+  const summary = summarizeTwins({ losses: r.losses, histories, weights, maxWeightDifference });
+  tf.dispose([x, y]);
+  const dispose = () => [...twins, ...optimizers].forEach((o) => o.dispose());
+  return { twins, histories, ...summary, dispose };
+}
+
+Deno.test("twin training: both copies match a plain-JS SGD loop over the seeded batch order", async () => {
   const xs = [0, 1, 2, 3], ys = [1, 3, 5, 7];
   const lr = 0.05, epochs = 3, batchSize = 2, seed = 11;
   // Plain JS: the order fit draws (one in-place shuffle of one index array per epoch, from
@@ -109,81 +215,123 @@ Deno.test("trainTwins: both copies match a plain-JS SGD loop over the seeded bat
   assert.ok(reordered, "the seed should reorder the batches at least once");
 
   const before = tf.memory().numTensors;
-  const twins = await trainTwins({
+  const run = await trainTwinsAsNotebook01({
     build: () => linear(0.5, 0),
     losses: [meanLoss, arrayLoss],
     x: xs.map((v) => [v]),
     y: ys.map((v) => [v]),
     epochs,
     batchSize,
-    optimizer: () => tf.train.sgd(lr),
+    lr,
     seed,
   });
-  for (const model of twins.models) {
+  for (const model of run.twins) {
     assertClose(model.getWeights().flatMap((t) => Array.from(t.dataSync())), [w, b], 1e-5);
   }
-  assertClose(twins.history[0], epochLoss, 1e-4);
-  assertClose(twins.history[1], epochLoss, 1e-4);
-  assert.ok(twins.maxWeightDifference <= 1e-6, twins.summary);
-  assert.ok(twins.maxLossDifference <= 1e-6, twins.summary);
-  assertClose(twins.largestWeight, Math.max(Math.abs(w), Math.abs(b)), 1e-5);
-  twins.dispose();
-  assert.equal(tf.memory().numTensors, before, "trainTwins + dispose leaves no tensors");
+  assertClose(run.histories[0], epochLoss, 1e-4);
+  assertClose(run.histories[1], epochLoss, 1e-4);
+  assert.ok(run.maxWeightDifference <= 1e-6, run.summary);
+  assert.ok(run.maxLossDifference <= 1e-6, run.summary);
+  assertClose(run.largestWeight, Math.max(Math.abs(w), Math.abs(b)), 1e-5);
+  run.dispose();
+  assert.equal(tf.memory().numTensors, before, "the recipe + dispose leaves no tensors");
 });
 
-Deno.test("trainTwins: copies start from the same weights even when build draws new ones", async () => {
+Deno.test("twin training: copies start from the same weights even when build draws new ones", async () => {
   // Random initialisers draw different weights per build; one SGD step on a full batch from the
   // same start with equivalent losses must land on the same weights.
-  const twins = await trainTwins({
+  const run = await trainTwinsAsNotebook01({
     build: () => tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] })] }),
     losses: [meanLoss, arrayLoss],
     x: [[1, 2], [3, 4], [5, 6]],
     y: [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
     batchSize: 3,
-    optimizer: () => tf.train.sgd(0.1),
+    lr: 0.1,
   });
-  assert.ok(twins.maxWeightDifference <= 1e-6, twins.summary);
-  twins.dispose();
+  assert.ok(run.maxWeightDifference <= 1e-6, run.summary);
+  run.dispose();
 });
 
-Deno.test("trainTwins: a batch-sum loss trains a different model", async () => {
-  const twins = await trainTwins({
+Deno.test("twin training: a batch-sum loss trains a different model", async () => {
+  const run = await trainTwinsAsNotebook01({
     build: () => linear(0.5, 0),
     losses: [meanLoss, sumLoss],
     x: [[0], [1], [2], [3]],
     y: [[1], [3], [5], [7]],
     batchSize: 4,
-    optimizer: () => tf.train.sgd(0.01),
+    lr: 0.01,
   });
   // Full batch, one step from w = 0.5, b = 0: predictions 0, 0.5, 1, 1.5, errors -1, -2.5, -4, -5.5.
   // Mean gradient for w: (2/4)·Σe·x = (2/4)·(-27) = -13.5 (for b: -6.5); the sum's is 4× that,
   // so after one step of lr 0.01 the two w differ by 0.01·3·13.5 = 0.405 (the b by 0.195).
-  assertClose(twins.maxWeightDifference, 0.405, 1e-5);
-  twins.dispose();
+  assertClose(run.maxWeightDifference, 0.405, 1e-5);
+  assert.match(run.summary, /largest difference between the two models 0\.405\.$/);
+  run.dispose();
 });
 
-Deno.test("trainTwins: bad arguments name the function and the argument", async () => {
+Deno.test("summarizeTwins: largest weight, loss-history difference and the sentence, by hand", async () => {
+  const w0 = [tf.tensor1d([1, -3]), tf.tensor1d([0.5])];
+  const w1 = [tf.tensor1d([1, -2.5]), tf.tensor1d([0.5])];
+  const twins = await assertNoLeak(() =>
+    summarizeTwins({
+      losses: [meanLoss, arrayLoss],
+      histories: [[4, 2.5], [4, 2.25]],
+      weights: [w0, w1],
+      maxWeightDifference: 0.5,
+    })
+  );
+  // |−3| is copy 0's largest weight; the histories differ by |2.5 − 2.25| at the last epoch.
+  assert.equal(twins.largestWeight, 3);
+  assert.equal(twins.maxLossDifference, 0.25);
+  assert.equal(twins.maxWeightDifference, 0.5);
+  assert.equal(
+    twins.summary,
+    "2 epochs of model.fit from the same initial weights, in the same batch order.\n" +
+      "Training loss at the end: 2.50 with meanLoss, 2.25 with arrayLoss; largest difference " +
+      "between the two loss histories 0.250.\n" +
+      "Weights after training: largest 3.00; largest difference between the two models 0.500.",
+  );
+  const same = summarizeTwins({
+    losses: [meanLoss, arrayLoss],
+    histories: [[7], [7]],
+    weights: [w0, w0],
+    maxWeightDifference: 0,
+  });
+  assert.match(same.summary, /^1 epoch of model.fit/);
+  assert.match(same.summary, /two models 0 \(bit for bit equal\)\.$/);
+  assert.ok(w0.every((t) => !t.isDisposed), "the weights are read, not disposed");
+  tf.dispose([w0, w1]);
+});
+
+Deno.test("summarizeTwins: bad arguments name the function, argument and value", () => {
+  const w = [tf.tensor1d([1])];
   const base = {
-    build: () => linear(1, 0),
     losses: [meanLoss, arrayLoss] as const,
-    x: [[1]],
-    y: [[1]],
+    histories: [[1], [1]],
+    weights: [w, w],
+    maxWeightDifference: 0,
   };
-  await assert.rejects(
-    () => trainTwins({ ...base, epochs: 0 }),
-    (e: Error) => e instanceof RangeError && e.message.includes("trainTwins: epochs is 0"),
+  assertThrowsWith(
+    () => summarizeTwins({ ...base, histories: [[1, 2], [1]] }),
+    TypeError,
+    "summarizeTwins: histories is [2 entries, 1 entries], expected two non-empty lists",
   );
-  await assert.rejects(
-    () => trainTwins({ ...base, build: "dense" as never }),
-    (e: Error) => e instanceof TypeError && e.message.includes("trainTwins: build is string"),
+  assertThrowsWith(
+    () => summarizeTwins({ ...base, maxWeightDifference: -1 }),
+    RangeError,
+    "summarizeTwins: maxWeightDifference is -1, expected a number >= 0",
   );
-  const before = tf.memory().numTensors;
-  const shared = tf.train.sgd(0.1);
-  await assert.rejects(
-    () => trainTwins({ ...base, optimizer: () => shared }),
-    (e: Error) => e instanceof TypeError && e.message.includes("the same optimizer twice"),
+  assertThrowsWith(
+    () => summarizeTwins({ ...base, weights: [[1], [1]] as never }),
+    TypeError,
+    "summarizeTwins: weights holds a non-tensor",
   );
-  assert.equal(tf.memory().numTensors, before, "a failed call disposes what it built");
+  assertThrowsWith(
+    () => summarizeTwins({ ...base, losses: [meanLoss] as never }),
+    TypeError,
+    "summarizeTwins: losses is [function]",
+  );
+  tf.dispose(w);
 });
 
 Deno.test("perSampleLosses: one squared error per row, worked by hand", async () => {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom, setupBackend } from "../../lib/runtime/backend.ts";
 import { egoNetworks, perGraphLoss, segmentMeanLoss } from "../../lib/losses/per_graph.ts";
-import { assert, assertClose, assertNoLeak, assertThrowsWith } from "../assert.ts";
+import { assertClose, assertNoLeak, assertThrowsWith } from "../assert.ts";
 
 await setupBackend({ backend: "wasm", seed: 0 });
 

@@ -3,7 +3,13 @@ import { seededRandom, setupBackend } from "../../lib/runtime/backend.ts";
 import { meanSquaredError } from "../../lib/losses/regression.ts";
 import { sparseCategoricalCrossentropy } from "../../lib/losses/probabilistic.ts";
 import { makeLoss } from "../../lib/losses/make_loss.ts";
-import { NonFiniteLossError, train } from "../../lib/training/train.ts";
+import {
+  type ModelFunction,
+  NonFiniteLossError,
+  train,
+  type TrainOptions,
+} from "../../lib/training/train.ts";
+import type { Reduction } from "../../lib/losses/reduce.ts";
 import { assert, assertClose, assertNoLeak } from "../assert.ts";
 
 await setupBackend({ backend: "wasm", seed: 0 });
@@ -253,4 +259,236 @@ Deno.test("train: validation loss, callbacks stop, same seed same numbers", asyn
   assert.equal(a.epochs, 2);
   assert.ok(a.stoppedEarly);
   assert.deepEqual(a.history, b.history);
+});
+
+// Every check runs before train makes a tensor or its default optimizer (Adam, two variables):
+// a LayersModel, array or tensor data and no optimizer option would all leave tensors behind if a
+// check came later. Messages are written out in full.
+Deno.test("train: a rejected call leaves no tensor behind, with the exact error", async () => {
+  const m = makeModel();
+  const x = [[1, 2, 3], [4, 5, 6]], y = [[1], [2]];
+  const xt = tf.tensor2d(x), yt = tf.tensor2d(y);
+  const text = tf.tensor(["a", "b"]);
+  const gone = tf.tensor2d(y);
+  gone.dispose();
+  const opts = { loss: meanSquaredError, quiet: true };
+  const cases: [string, () => Promise<unknown>, string, string][] = [
+    [
+      "no loss",
+      () => train(m, x, y, { quiet: true } as unknown as TrainOptions),
+      "TypeError",
+      "train: options.loss must be a per-sample loss function (yTrue, yPred) => [batch]",
+    ],
+    [
+      "unknown reduction",
+      () => train(m, x, y, { ...opts, reduction: "avg" as Reduction }),
+      "RangeError",
+      'train: reduction is "avg", expected one of "sum_over_batch_size", "sum", "mean", ' +
+      '"mean_with_sample_weight", "none"',
+    ],
+    [
+      "reduction none",
+      () => train(m, x, y, { ...opts, reduction: "none" }),
+      "RangeError",
+      'train: reduction "none" leaves no scalar to minimise',
+    ],
+    [
+      "epochs",
+      () => train(m, x, y, { ...opts, epochs: 0 }),
+      "RangeError",
+      "train: epochs is 0, expected an integer >= 1",
+    ],
+    [
+      "batchSize",
+      () => train(m, x, y, { ...opts, batchSize: 2.5 }),
+      "RangeError",
+      "train: batchSize is 2.5, expected an integer >= 1",
+    ],
+    [
+      "seed",
+      () => train(m, x, y, { ...opts, seed: Infinity }),
+      "RangeError",
+      "train: seed is Infinity, expected a finite number",
+    ],
+    [
+      "model",
+      () => train(3 as unknown as ModelFunction, x, y, opts),
+      "TypeError",
+      "train: model must be a tf.LayersModel or a function (x, training) => y",
+    ],
+    [
+      "empty x",
+      () => train(m, [], [], opts),
+      "RangeError",
+      "train: x has shape [0], expected [samples, ...] with samples > 0",
+    ],
+    [
+      "y rows",
+      () => train(m, x, [[1]], opts),
+      "RangeError",
+      "train: y has shape [1, 1], expected 2 samples to match x [2, 3]",
+    ],
+    [
+      "string x",
+      () => train(m, text, [1, 2], opts),
+      "TypeError",
+      "train: x has dtype string, expected a numeric tensor",
+    ],
+    [
+      "disposed y",
+      () => train(m, xt, gone, opts),
+      "TypeError",
+      "train: y is a disposed tensor",
+    ],
+    [
+      "sampleWeight shape (tensor data)",
+      () => train(m, xt, yt, { ...opts, sampleWeight: [1] }),
+      "RangeError",
+      "train: sampleWeight has shape [1], expected [2] (one weight per sample of x)",
+    ],
+    [
+      "sampleWeight value",
+      () => train(m, x, y, { ...opts, sampleWeight: [1, -1] }),
+      "RangeError",
+      "train: sampleWeight has value -1 at sample 1, expected finite weights >= 0",
+    ],
+    [
+      "non-integer label",
+      () => train(m, x, [0.5, 1], { ...opts, classWeight: { 0: 1, 1: 1 } }),
+      "RangeError",
+      "train: classWeight needs integer class labels in y, but y has value 0.5 at sample 0",
+    ],
+    [
+      "classWeight value",
+      () => train(m, x, [0, 1], { ...opts, classWeight: { 0: 1, 1: -2 } }),
+      "RangeError",
+      "train: classWeight[1] is -2, expected a finite weight >= 0",
+    ],
+    [
+      "missing class",
+      () => train(m, [...x, [7, 8, 9]], [0, 2, 1], { ...opts, classWeight: { 0: 1, 1: 2 } }),
+      "RangeError",
+      "train: class 2 (first at sample 1) has no entry in classWeight, which covers classes 0, 1",
+    ],
+    [
+      "validation rows",
+      () => train(m, x, y, { ...opts, validationData: [[[1, 2, 3]], y] }),
+      "RangeError",
+      "train (validationData): y has shape [2, 1], expected 1 samples to match x [1, 3]",
+    ],
+    [
+      "validation sampleWeight",
+      () => train(m, x, y, { ...opts, validationData: [x, y, [1, NaN]] }),
+      "RangeError",
+      "train (validationData): sampleWeight has value NaN at sample 1, expected finite weights >= 0",
+    ],
+  ];
+  for (const [label, call, name, message] of cases) {
+    await assertNoLeak(() => assert.rejects(call, { name, message }), label);
+  }
+  tf.dispose([xt, yt, text]);
+  m.dispose();
+});
+
+// tfjs keeps clones of the forward pass's tensors for the backward pass and frees them only when
+// the gradient completes; an error inside a step must not strand them (nor the run's own tensors,
+// nor the default optimizer's slots made by earlier updates).
+Deno.test("train: an error inside a step leaves no tensor behind and no update applied", async () => {
+  const { x, y } = data(6, 3, 3);
+  const m = makeModel();
+  const initial = m.getWeights().map((w) => Array.from(w.dataSync()));
+  const boom = () => {
+    throw new RangeError("boom");
+  };
+  await assertNoLeak(
+    () =>
+      assert.rejects(() => train(m, x, y, { loss: boom, quiet: true }), {
+        name: "RangeError",
+        message: "boom",
+      }),
+    "loss throwing in the first step",
+  );
+  m.getWeights().forEach((w, i) => assertClose(w, initial[i], 0, `weight ${i} unchanged`));
+
+  // The first batch updates (Adam makes its slot variables), the second batch's loss throws.
+  let calls = 0;
+  const secondThrows = (t: tf.Tensor, p: tf.Tensor) => {
+    if (++calls === 2) throw new Error("second batch");
+    return meanSquaredError(t, p);
+  };
+  await assertNoLeak(
+    () =>
+      assert.rejects(
+        () => train(m, x, y, { loss: secondThrows, batchSize: 3, shuffle: false, quiet: true }),
+        { name: "Error", message: "second batch" },
+      ),
+    "loss throwing in the second step",
+  );
+  assert.equal(calls, 2);
+
+  // A model function that throws after some taped operations.
+  const w = tf.variable(tf.tensor2d([[1], [2], [3]]));
+  await assertNoLeak(
+    () =>
+      assert.rejects(
+        () =>
+          train(
+            (xb) => {
+              tf.relu(tf.matMul(xb, w));
+              throw new TypeError("model failed");
+            },
+            x,
+            y,
+            { loss: meanSquaredError, variables: [w], quiet: true },
+          ),
+        { name: "TypeError", message: "model failed" },
+      ),
+    "model function throwing",
+  );
+  assertClose(w, [1, 2, 3], 0, "w unchanged");
+
+  // A callback that throws, and tracking that refuses a loss that is not per sample.
+  await assertNoLeak(
+    () =>
+      assert.rejects(
+        () =>
+          train(m, x, y, {
+            loss: meanSquaredError,
+            quiet: true,
+            callbacks: {
+              onBatchEnd: () => {
+                throw new Error("callback failed");
+              },
+            },
+          }),
+        { name: "Error", message: "callback failed" },
+      ),
+    "callback throwing",
+  );
+  await assertNoLeak(
+    () =>
+      assert.rejects(
+        () =>
+          train(m, x, y, {
+            loss: (t, p) => tf.mean(tf.square(tf.sub(t, p))),
+            batchSize: 4,
+            shuffle: false,
+            track: true,
+            quiet: true,
+          }),
+        {
+          name: "RangeError",
+          message: "train: tracking needs per-sample losses of shape [4], but the loss returned []",
+        },
+      ),
+    "tracking a batch-mean loss",
+  );
+
+  // Training still works, and leaks nothing, after those failures.
+  const after = await assertNoLeak(() =>
+    train(m, x, y, { loss: meanSquaredError, epochs: 2, quiet: true })
+  );
+  assert.equal(after.epochs, 2);
+  w.dispose();
+  m.dispose();
 });
