@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertPositiveInteger } from "../_core/checks.ts";
 import type { TopLoss } from "./summary.ts";
 import type { PerSampleLoss } from "../losses/make_loss.ts";
 import { type TensorInput, toTensor } from "../_core/tensor_input.ts";
@@ -124,7 +125,7 @@ export async function streamingEvaluate(
     throw new TypeError(`${fn}: options.loss must be a per-sample loss function`);
   }
   const k = options.topK ?? 10;
-  if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`${fn}: topK is ${k}, expected >= 1`);
+  assertPositiveInteger(fn, "topK", k);
   const forward: (x: tf.Tensor) => tf.Tensor = model instanceof tf.LayersModel
     ? (x) => model.apply(x, { training: false }) as tf.Tensor
     : (x) => model(x, false);
@@ -226,7 +227,7 @@ export function* arrayBatches(
       `${fn}: x has ${x.length} values and y ${y.length}; expected rows × ${d} and rows × ${t}`,
     );
   }
-  if (!(Number.isInteger(bs) && bs >= 1)) throw new RangeError(`${fn}: batchSize is ${bs}`);
+  assertPositiveInteger(fn, "batchSize", bs);
   for (let s = 0; s < n; s += bs) {
     const e = Math.min(s + bs, n);
     yield [

@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertFraction, assertOneOf, assertPositiveInteger } from "../_core/checks.ts";
 import {
   flatValues,
   formatShape,
@@ -80,21 +81,13 @@ function classIndices(fn: string, input: LabelInput): { ids: number[]; width: nu
 export function classWeights(labels: LabelInput, options: ClassWeightOptions = {}): number[] {
   const fn = "classWeights";
   const method = options.method ?? "balanced";
-  if (method !== "balanced" && method !== "effective_number") {
-    throw new RangeError(
-      `${fn}: method is ${JSON.stringify(method)}, expected "balanced" or "effective_number"`,
-    );
-  }
+  assertOneOf(fn, "method", method, ["balanced", "effective_number"] as const);
   const beta = options.beta ?? 0.999;
-  if (!(beta >= 0 && beta < 1)) {
-    throw new RangeError(`${fn}: beta is ${beta}, expected a number in [0, 1)`);
-  }
+  assertFraction(fn, "beta", beta, "max");
   const { ids, width } = classIndices(fn, labels);
   const maxLabel = Math.max(...ids);
   const k = options.numClasses ?? width ?? maxLabel + 1;
-  if (!(Number.isInteger(k) && k >= 1)) {
-    throw new RangeError(`${fn}: numClasses is ${k}, expected an integer >= 1`);
-  }
+  assertPositiveInteger(fn, "numClasses", k);
   if (maxLabel >= k) {
     throw new RangeError(`${fn}: labels has label ${maxLabel}, expected labels in [0, ${k})`);
   }

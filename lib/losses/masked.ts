@@ -23,6 +23,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertNumberIn, assertOneOf, assertPositiveInteger } from "../_core/checks.ts";
 import {
   formatShape,
   shapeOf,
@@ -127,9 +128,7 @@ function checkPerToken(fn: string, perToken: TensorInput): [number, number] {
  */
 export function sequenceMask(lengths: TensorInput, time: number): Tensor {
   const fn = "sequenceMask";
-  if (!Number.isInteger(time) || time < 1) {
-    throw new RangeError(`${fn}: time is ${time}, expected a positive integer`);
-  }
+  assertPositiveInteger(fn, "time", time);
   const values = maskRows(fn, { lengths }, -1, time);
   return tf.tensor2d(values, [values.length / time, time]);
 }
@@ -209,12 +208,8 @@ function rowCounts(mask: Float32Array, batch: number, time: number): number[] {
 }
 
 function checkNormalization(fn: string, value: unknown): SequenceNormalization {
-  if (!(SEQUENCE_NORMALIZATIONS as readonly unknown[]).includes(value)) {
-    throw new RangeError(
-      `${fn}: normalization is ${JSON.stringify(value)}, expected "token", "sequence" or "batch"`,
-    );
-  }
-  return value as SequenceNormalization;
+  assertOneOf(fn, "normalization", value, SEQUENCE_NORMALIZATIONS);
+  return value;
 }
 
 /**
@@ -271,9 +266,7 @@ export function maskedLoss(perToken: TensorInput, options: MaskedLossOptions = {
           `(got "${normalization}")`,
       );
     }
-    if (!(Number.isFinite(numItems) && numItems > 0)) {
-      throw new RangeError(`${fn}: numItemsInBatch is ${numItems}, expected a positive number`);
-    }
+    assertNumberIn(fn, "numItemsInBatch", numItems, { min: 0, max: Infinity, minOpen: true });
   }
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0 && numItems === undefined) {
@@ -297,11 +290,7 @@ export function maskedLoss(perToken: TensorInput, options: MaskedLossOptions = {
 }
 
 function checkAllPadding(fn: string, policy: unknown, counts: readonly number[]): void {
-  if (policy !== "exclude" && policy !== "error") {
-    throw new RangeError(
-      `${fn}: allPadding is ${JSON.stringify(policy)}, expected "exclude" or "error"`,
-    );
-  }
+  assertOneOf(fn, "allPadding", policy, ["exclude", "error"] as const);
   if (policy === "error") {
     const row = counts.indexOf(0);
     if (row >= 0) {

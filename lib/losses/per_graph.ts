@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertNonNegativeInteger, assertPositiveInteger } from "../_core/checks.ts";
 import { assertBatchNodes } from "../_core/graph_edges.ts";
 import { type Edge, neighbourLists } from "../_core/graph_edges.ts";
 import {
@@ -47,9 +48,7 @@ export function segmentMeanLoss(
       `${fn}: segmentIds has shape ${formatShape(is)}, expected [${vs[0]}] like values`,
     );
   }
-  if (!Number.isInteger(numSegments) || numSegments < 1) {
-    throw new RangeError(`${fn}: numSegments is ${numSegments}, expected a positive integer`);
-  }
+  assertPositiveInteger(fn, "numSegments", numSegments);
   const ids = segmentIds instanceof tf.Tensor
     ? Array.from(segmentIds.dataSync())
     : (segmentIds as number[]);
@@ -117,9 +116,7 @@ export function egoNetworks(
 ): EgoNetworkBatch {
   const fn = "egoNetworks";
   const hops = options.hops ?? 1;
-  if (!Number.isInteger(hops) || hops < 0) {
-    throw new RangeError(`${fn}: hops is ${hops}, expected a non-negative integer`);
-  }
+  assertNonNegativeInteger(fn, "hops", hops);
   const neighbours = neighbourLists(numNodes, edges);
   if (centers.length === 0) throw new RangeError(`${fn}: centers is empty`);
   const batch: EgoNetworkBatch = { centers: centers.slice(), nodes: [], segmentIds: [], sizes: [] };

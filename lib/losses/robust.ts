@@ -5,6 +5,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import {
+  assertFraction,
+  assertIntegerIn,
+  assertOneOf,
+  assertPositiveInteger,
+} from "../_core/checks.ts";
 import { formatShape, type Tensor, type TensorInput, toTensor } from "../_core/tensor_input.ts";
 import type { ReduceFunction } from "./reduce.ts";
 
@@ -12,6 +18,8 @@ import type { ReduceFunction } from "./reduce.ts";
 export type RobustOptions =
   | { method: "trimmed_mean"; trim: number }
   | { method: "top_k"; k: number };
+
+const METHODS: readonly RobustOptions["method"][] = ["trimmed_mean", "top_k"];
 
 /**
  * Which samples a robust aggregation keeps (1) and drops (0), chosen on the values alone:
@@ -30,24 +38,16 @@ export function keptMask(values: TensorInput, options: RobustOptions): Uint8Arra
   const fn = "keptMask";
   const v = readValues(fn, values);
   const n = v.length;
+  assertOneOf(fn, "method", (options as { method?: unknown } | undefined)?.method, METHODS);
   let keep: number, largest: boolean;
-  if (options?.method === "trimmed_mean") {
-    if (!(options.trim >= 0 && options.trim < 1)) {
-      throw new RangeError(`${fn}: trim is ${options.trim}, expected a fraction in [0, 1)`);
-    }
+  if (options.method === "trimmed_mean") {
+    assertFraction(fn, "trim", options.trim, "max");
     keep = n - Math.floor(options.trim * n);
     largest = false;
-  } else if (options?.method === "top_k") {
-    if (!(Number.isInteger(options.k) && options.k >= 1 && options.k <= n)) {
-      throw new RangeError(`${fn}: k is ${options.k}, expected an integer in [1, ${n}]`);
-    }
+  } else {
+    assertIntegerIn(fn, "k", options.k, { min: 1, max: n });
     keep = options.k;
     largest = true;
-  } else {
-    throw new RangeError(
-      `${fn}: method is ${JSON.stringify((options as { method?: unknown })?.method)}, ` +
-        `expected "trimmed_mean" or "top_k"`,
-    );
   }
   const order = Array.from({ length: n }, (_, i) => i)
     .sort((i, j) => (largest ? v[j] - v[i] : v[i] - v[j]) || i - j);
@@ -112,8 +112,9 @@ export function robustMean(values: TensorInput, options: RobustOptions): Tensor 
  * ```
  */
 export function trimmedMean(options: { trim: number }): ReduceFunction {
-  const o: RobustOptions = { method: "trimmed_mean", trim: options?.trim };
-  keptMask([0], o);
+  const trim = options?.trim;
+  assertFraction("trimmedMean", "trim", trim, "max");
+  const o: RobustOptions = { method: "trimmed_mean", trim };
   return (values, sampleWeight) =>
     tf.tidy(() => robustMean(sampleWeight ? tf.mul(values, sampleWeight) : values, o));
 }
@@ -132,9 +133,7 @@ export function trimmedMean(options: { trim: number }): ReduceFunction {
  */
 export function topKMean(options: { k: number }): ReduceFunction {
   const k = options?.k;
-  if (!(Number.isInteger(k) && k >= 1)) {
-    throw new RangeError(`topKMean: k is ${k}, expected an integer >= 1`);
-  }
+  assertPositiveInteger("topKMean", "k", k);
   return (values, sampleWeight) =>
     tf.tidy(() =>
       robustMean(sampleWeight ? tf.mul(values, sampleWeight) : values, {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { assertNonNegativeInteger } from "../_core/checks.ts";
 
 /** Where progress goes: a notebook output area, a terminal line, plain log lines, or nowhere. */
 export type ProgressMode = "jupyter" | "terminal" | "log" | "quiet";
@@ -111,9 +112,7 @@ export class Progress {
 
   /** A new display; nothing is shown until the first update. */
   constructor(options: ProgressOptions) {
-    if (!(Number.isInteger(options.total) && options.total >= 0)) {
-      throw new RangeError(`Progress: total is ${options.total}, expected an integer >= 0`);
-    }
+    assertNonNegativeInteger("Progress", "total", options.total);
     this.total = options.total;
     this.#label = options.label ?? "epoch";
     this.#api = options.jupyter ?? jupyterApi();

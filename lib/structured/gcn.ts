@@ -10,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TrainableVariable } from "../training/accumulation.ts";
+import { assertNumberIn, assertPositiveInteger } from "../_core/checks.ts";
 import { sparseCategoricalCrossentropy } from "../losses/probabilistic.ts";
 import {
   formatShape,
@@ -63,16 +64,9 @@ let gcnCount = 0;
 export function createGcn(options: GcnOptions): GcnModel {
   const fn = "createGcn";
   const hidden = options.hiddenUnits ?? 16;
-  for (
-    const [name, v] of [["inputDim", options.inputDim], ["numClasses", options.numClasses], [
-      "hiddenUnits",
-      hidden,
-    ]] as const
-  ) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new RangeError(`${fn}: ${name} is ${v}, expected a positive integer`);
-    }
-  }
+  assertPositiveInteger(fn, "inputDim", options.inputDim);
+  assertPositiveInteger(fn, "numClasses", options.numClasses);
+  assertPositiveInteger(fn, "hiddenUnits", hidden);
   const seed = options.seed ?? 0;
   const id = gcnCount++;
   const glorot = (rows: number, cols: number, s: number) => {
@@ -230,13 +224,9 @@ export function trainGcn(
 ): GcnHistory {
   const fn = "trainGcn";
   const epochs = options.epochs ?? 200;
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new RangeError(`${fn}: epochs is ${epochs}, expected a positive integer`);
-  }
+  assertPositiveInteger(fn, "epochs", epochs);
   const learningRate = options.learningRate ?? 0.01;
-  if (!(learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new RangeError(`${fn}: learningRate is ${learningRate}, expected a positive number`);
-  }
+  assertNumberIn(fn, "learningRate", learningRate, { min: 0, max: Infinity, minOpen: true });
   const labels = Array.from(graph.labels.dataSync());
   const trainMask = maskArray(fn, "trainMask", options.trainMask, labels.length);
   const validationMask = options.validationMask === undefined

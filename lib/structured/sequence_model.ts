@@ -13,6 +13,7 @@ import {
 } from "../losses/masked.ts";
 import { meanSquaredError } from "../losses/regression.ts";
 import type { TokenLossFunction, TrainableVariable } from "../training/accumulation.ts";
+import { assertNumberIn, assertOneOf, assertPositiveInteger } from "../_core/checks.ts";
 import { formatShape, type Tensor } from "../_core/tensor_input.ts";
 
 /** A tfjs `LayersModel` mapping `[batch, time, 1]` to `[batch, time, 1]`. */
@@ -45,9 +46,7 @@ export interface SequenceModelOptions {
  */
 export function createSequenceModel(options: SequenceModelOptions = {}): SequenceModel {
   const units = options.units ?? 8;
-  if (!Number.isInteger(units) || units < 1) {
-    throw new RangeError(`createSequenceModel: units is ${units}, expected a positive integer`);
-  }
+  assertPositiveInteger("createSequenceModel", "units", units);
   const seed = options.seed ?? 0;
   const model = tf.sequential();
   model.add(tf.layers.simpleRNN({
@@ -131,17 +130,11 @@ export function trainSequenceModel(
 ): { loss: number[] } {
   const fn = "trainSequenceModel";
   const epochs = options.epochs ?? 50;
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new RangeError(`${fn}: epochs is ${epochs}, expected a positive integer`);
-  }
+  assertPositiveInteger(fn, "epochs", epochs);
   const learningRate = options.learningRate ?? 0.01;
-  if (!(Number.isFinite(learningRate) && learningRate > 0)) {
-    throw new RangeError(`${fn}: learningRate is ${learningRate}, expected a positive number`);
-  }
+  assertNumberIn(fn, "learningRate", learningRate, { min: 0, max: Infinity, minOpen: true });
   const normalization = options.normalization ?? "token";
-  if (!SEQUENCE_NORMALIZATIONS.includes(normalization)) {
-    throw new RangeError(`${fn}: normalization is ${JSON.stringify(normalization)}`);
-  }
+  assertOneOf(fn, "normalization", normalization, SEQUENCE_NORMALIZATIONS);
   const spec: MaskSpec = options.mask !== undefined
     ? { mask: options.mask }
     : options.lengths !== undefined

@@ -15,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { maskedLoss, type MaskSpec, resolveMask } from "../losses/masked.ts";
+import { assertIntegerIn, assertOneOf, assertPositiveInteger } from "../_core/checks.ts";
 import { formatShape, shapeOf, type Tensor } from "../_core/tensor_input.ts";
 
 /** A tfjs trainable variable (`tf.Variable`), named so documented signatures can refer to it. */
@@ -28,6 +29,11 @@ export type TokenLossFunction = (start: number, end: number) => Tensor;
 
 /** How micro-batch losses are combined; see the module doc. */
 export type AccumulationNormalization = "num_items_in_batch" | "mean_of_micro_means";
+
+const NORMALIZATIONS: readonly AccumulationNormalization[] = [
+  "num_items_in_batch",
+  "mean_of_micro_means",
+];
 
 /** Options for {@linkcode accumulateGradients}. */
 export interface AccumulateOptions extends MaskSpec {
@@ -73,12 +79,8 @@ export interface AccumulatedGradients {
  */
 export function microBatchRows(batch: number, k: number): [number, number][] {
   const fn = "microBatchRows";
-  if (!Number.isInteger(batch) || batch < 1) {
-    throw new RangeError(`${fn}: batch is ${batch}, expected a positive integer`);
-  }
-  if (!Number.isInteger(k) || k < 1 || k > batch) {
-    throw new RangeError(`${fn}: microBatches is ${k}, expected an integer in [1, ${batch}]`);
-  }
+  assertPositiveInteger(fn, "batch", batch);
+  assertIntegerIn(fn, "microBatches", k, { min: 1, max: batch });
   const rows: [number, number][] = [];
   let start = 0;
   for (let i = 0; i < k; i++) {
@@ -127,13 +129,7 @@ export function accumulateGradients(
     throw new TypeError(`${fn}: tokenLoss is ${typeof tokenLoss}, expected a function`);
   }
   const normalization = options.normalization ?? "num_items_in_batch";
-  if (normalization !== "num_items_in_batch" && normalization !== "mean_of_micro_means") {
-    throw new RangeError(
-      `${fn}: normalization is ${
-        JSON.stringify(normalization)
-      }, expected "num_items_in_batch" or "mean_of_micro_means"`,
-    );
-  }
+  assertOneOf(fn, "normalization", normalization, NORMALIZATIONS);
   const step = stepMask(fn, options);
   const rows = microBatchRows(step.batch, options.microBatches ?? 1);
   const tokens = rows.map(([s, e]) => step.counts.slice(s, e).reduce((a, b) => a + b, 0));

@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertIntegerIn, assertPositiveInteger } from "../_core/checks.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
 
 /**
@@ -70,9 +71,7 @@ export class SampleTracker {
 
   /** An empty tracker for `numSamples` samples. */
   constructor(numSamples: number, options: TrackOptions & { task: TrackTask }) {
-    if (!(Number.isInteger(numSamples) && numSamples >= 1)) {
-      throw new RangeError(`SampleTracker: numSamples is ${numSamples}, expected an integer >= 1`);
-    }
+    assertPositiveInteger("SampleTracker", "numSamples", numSamples);
     this.numSamples = numSamples;
     this.pass = options.pass ?? "training";
     this.task = options.task;
@@ -141,22 +140,29 @@ export class SampleTracker {
     }
   }
 
-  #check(epoch: number, sample?: number): void {
-    if (!(Number.isInteger(epoch) && epoch >= 0 && epoch < this.#epochs)) {
-      throw new RangeError(`SampleTracker: epoch is ${epoch}, expected 0..${this.#epochs - 1}`);
-    }
-    if (
-      sample !== undefined && !(Number.isInteger(sample) && sample >= 0 && sample < this.numSamples)
-    ) {
-      throw new RangeError(
-        `SampleTracker: sample is ${sample}, expected 0..${this.numSamples - 1}`,
-      );
-    }
+  #checkEpoch(epoch: number): void {
+    const none = this.#epochs === 0 ? "(no epoch recorded yet)" : "";
+    assertIntegerIn(
+      "SampleTracker",
+      "epoch",
+      epoch,
+      { min: 0, max: this.#epochs, maxOpen: true },
+      none,
+    );
+  }
+
+  #checkSample(sample: number): void {
+    assertIntegerIn("SampleTracker", "sample", sample, {
+      min: 0,
+      max: this.numSamples,
+      maxOpen: true,
+    });
   }
 
   /** The values of one sample at one epoch. */
   at(epoch: number, sample: number): { loss: number; trueProb: number; correct: boolean } {
-    this.#check(epoch, sample);
+    this.#checkEpoch(epoch);
+    this.#checkSample(sample);
     const k = epoch * this.numSamples + sample;
     return {
       loss: this.#loss[k],
@@ -167,7 +173,7 @@ export class SampleTracker {
 
   /** One epoch's values for every sample (views into the store). */
   epoch(epoch: number): TrackedValues {
-    this.#check(epoch);
+    this.#checkEpoch(epoch);
     const a = epoch * this.numSamples, b = a + this.numSamples;
     return {
       loss: this.#loss.subarray(a, b),
@@ -178,7 +184,7 @@ export class SampleTracker {
 
   /** One sample's values across epochs (copies, length `numEpochs`). */
   sample(sample: number): TrackedValues {
-    this.#check(0, sample);
+    this.#checkSample(sample);
     const n = this.numSamples, e = this.#epochs;
     const pick = <T extends Float32Array | Uint8Array>(a: T, out: T): T => {
       for (let t = 0; t < e; t++) out[t] = a[t * n + sample];

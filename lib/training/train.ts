@@ -6,6 +6,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertFiniteNumber, assertPositiveInteger } from "../_core/checks.ts";
+import { formatNumber } from "../_core/format_number.ts";
 import { seededRandom } from "../_core/random.ts";
 import type { LossFunction, PerSampleLoss } from "../losses/make_loss.ts";
 import { Progress } from "../runtime/progress.ts";
@@ -230,6 +232,8 @@ export async function train(
 }
 
 const FN = "train";
+/** Progress-line losses keep trailing zeros (`0.5000`), so successive epochs' lines align. */
+const PROGRESS_DIGITS = { digits: 4, fixedDigits: true };
 
 // ---------------------------------------------------------------------------------------------
 // Checks: everything about the call is validated here, before any tensor or the default
@@ -274,8 +278,10 @@ function checkTrainCall(
 ): TrainPlan {
   const perSample = checkLoss(options);
   const reduce = resolveReduction(options);
-  const epochs = positiveInt("epochs", options.epochs ?? 1);
-  const batchSize = positiveInt("batchSize", options.batchSize ?? 32);
+  const epochs = options.epochs ?? 1;
+  assertPositiveInteger(FN, "epochs", epochs);
+  const batchSize = options.batchSize ?? 32;
+  assertPositiveInteger(FN, "batchSize", batchSize);
   const random = shuffleSource(options.seed);
   const bound = bindModel(model, options.variables);
   const data = checkData(FN, x, y, options.sampleWeight, options.classWeight);
@@ -308,20 +314,11 @@ function resolveReduction(options: TrainOptions): ReduceFunction {
     reduceLoss(v, w === null ? { reduction } : { reduction, sampleWeight: w });
 }
 
-/** Epochs and batch sizes are counts. */
-function positiveInt(name: string, v: number): number {
-  if (!(Number.isInteger(v) && v >= 1)) {
-    throw new RangeError(`${FN}: ${name} is ${v}, expected an integer >= 1`);
-  }
-  return v;
-}
-
 /** The shuffle's random source: seeded, or `Math.random` as `model.fit` uses. */
 function shuffleSource(seed: number | undefined): () => number {
-  if (seed !== undefined && !Number.isFinite(seed)) {
-    throw new RangeError(`${FN}: seed is ${seed}, expected a finite number`);
-  }
-  return seed === undefined ? Math.random : seededRandom(seed);
+  if (seed === undefined) return Math.random;
+  assertFiniteNumber(FN, "seed", seed);
+  return seededRandom(seed);
 }
 
 /** A `LayersModel` and a plain function are trained the same way once bound. */
@@ -572,8 +569,8 @@ async function reportEpoch(
   logs: EpochLogs,
   options: TrainOptions,
 ): Promise<boolean> {
-  const status = `loss ${logs.loss.toPrecision(4)}` +
-    (logs.valLoss !== undefined ? `  val_loss ${logs.valLoss.toPrecision(4)}` : "");
+  const status = `loss ${formatNumber(logs.loss, PROGRESS_DIGITS)}` +
+    (logs.valLoss !== undefined ? `  val_loss ${formatNumber(logs.valLoss, PROGRESS_DIGITS)}` : "");
   await progress.update(epoch + 1, status);
   if (!options.callbacks?.onEpochEnd) return false;
   return (await options.callbacks.onEpochEnd(epoch, logs)) === "stop";

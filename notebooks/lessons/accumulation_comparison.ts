@@ -10,6 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertIntegerIn, assertNumberIn } from "../../lib/_core/checks.ts";
 import {
   type AccumulatedGradients,
   accumulateGradients,
@@ -155,11 +156,13 @@ export function measureAccumulation(
  */
 export function formatAccumulationRow(row: AccumulationRow, largestGradient: number): string {
   const fn = "formatAccumulationRow";
-  if (!(Number.isFinite(largestGradient) && largestGradient > 0)) {
-    throw new RangeError(
-      `${fn}: largestGradient is ${largestGradient}, expected a positive number (the full batch's largest |gradient|)`,
-    );
-  }
+  assertNumberIn(
+    fn,
+    "largestGradient",
+    largestGradient,
+    { min: 0, max: Infinity, minOpen: true },
+    "(the full batch's largest |gradient|)",
+  );
   const pct = (100 * row.maxGradientDifference) / largestGradient;
   const share = pct === 0 || pct >= 0.1 ? pct.toFixed(1) : pct.toExponential(0);
   const gap = row.maxGradientDifference.toExponential(1);
@@ -199,9 +202,7 @@ export function compareAccumulation(
 ): AccumulationComparison {
   const fn = "compareAccumulation";
   const k = options.microBatches;
-  if (!Number.isInteger(k) || k < 2) {
-    throw new RangeError(`${fn}: microBatches is ${k}, expected an integer of at least 2`);
-  }
+  assertIntegerIn(fn, "microBatches", k, { min: 2, max: Infinity });
   const common = { mask: options.mask, variables: options.variables };
   const methods = ["mean_of_micro_means", "num_items_in_batch"] as const;
   const full = accumulateGradients(tokenLoss, { ...common, microBatches: 1 });

@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertPositiveInteger } from "../../lib/_core/checks.ts";
 import {
   formatShape,
   shapeOf,
@@ -210,9 +211,7 @@ export function summarizeGradients(options: GradientSummaryOptions): GradientCom
   const fn = "summarizeGradients";
   checkLosses(fn, options?.losses);
   const { losses, batchSize, gradients } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`${fn}: batchSize is ${batchSize}, expected a positive integer`);
-  }
+  assertPositiveInteger(fn, "batchSize", batchSize);
   if (
     !Array.isArray(gradients) || gradients.length !== 2 ||
     !gradients.every((g) => g?.value instanceof tf.Tensor && typeof g.grads === "object")

@@ -8,6 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertNonNegativeInteger, assertPositiveInteger } from "../../lib/_core/checks.ts";
 import type { CompileLoss } from "./same_training.ts";
 import { formatShape, shapeOf, type TensorInput, toTensor } from "../../lib/_core/tensor_input.ts";
 import type { LayersModel, Optimizer } from "../../lib/training/mod.ts";
@@ -75,13 +76,6 @@ export interface StepTiming {
   summary: string;
 }
 
-function checkCount(fn: string, arg: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${fn}: ${arg} is ${value}, expected an integer >= ${min}`);
-  }
-  return value;
-}
-
 function checkLosses(fn: string, losses: unknown): asserts losses is [CompileLoss, CompileLoss] {
   if (
     !Array.isArray(losses) || losses.length !== 2 || losses.some((l) => typeof l !== "function")
@@ -135,8 +129,9 @@ function describe(t: Omit<StepTiming, "summary">, names: [string, string]): stri
 export function summarizeStepTimes(options: StepTimesOptions): StepTiming {
   const fn = "summarizeStepTimes";
   checkLosses(fn, options?.losses);
-  const batchSize = checkCount(fn, "batchSize", options.batchSize, 1);
-  const stepsPerRepeat = checkCount(fn, "stepsPerRepeat", options.stepsPerRepeat, 1);
+  const { batchSize, stepsPerRepeat } = options;
+  assertPositiveInteger(fn, "batchSize", batchSize);
+  assertPositiveInteger(fn, "stepsPerRepeat", stepsPerRepeat);
   const stepMs = options.stepMs;
   if (
     !Array.isArray(stepMs) || stepMs.length !== 2 || !stepMs.every(Array.isArray) ||
@@ -206,9 +201,12 @@ export async function timeTrainingSteps(options: StepTimingOptions): Promise<Ste
   }
   const losses = options.losses;
   checkLosses(fn, losses);
-  const repeats = checkCount(fn, "repeats", options.repeats ?? 30, 1);
-  const warmup = checkCount(fn, "warmup", options.warmup ?? 5, 0);
-  const inner = checkCount(fn, "stepsPerRepeat", options.stepsPerRepeat ?? 5, 1);
+  const repeats = options.repeats ?? 30;
+  assertPositiveInteger(fn, "repeats", repeats);
+  const warmup = options.warmup ?? 5;
+  assertNonNegativeInteger(fn, "warmup", warmup);
+  const inner = options.stepsPerRepeat ?? 5;
+  assertPositiveInteger(fn, "stepsPerRepeat", inner);
   const xs = shapeOf(options.x, fn, "x"), ys = shapeOf(options.y, fn, "y");
   if (xs.length === 0 || ys.length === 0 || xs[0] !== ys[0] || xs[0] === 0) {
     throw new RangeError(

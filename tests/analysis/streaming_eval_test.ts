@@ -46,3 +46,18 @@ Deno.test("streamingEvaluate: NaN rows and non-per-sample losses are errors", as
       e instanceof RangeError && e.message.includes("returned 1 values for a batch of 2"),
   );
 });
+
+Deno.test("streamingEvaluate and arrayBatches: counts are checked before any batch is read", async () => {
+  await assert.rejects(
+    () => streamingEvaluate((xb) => xb, [], { loss: meanSquaredError, topK: 0 }),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message === "streamingEvaluate: topK is 0, expected an integer >= 1",
+  );
+  assert.throws(
+    () => arrayBatches(new Float32Array(4), new Float32Array(4), { batchSize: 1.5 }).next(),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message === "arrayBatches: batchSize is 1.5, expected an integer >= 1",
+  );
+});

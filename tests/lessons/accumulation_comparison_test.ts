@@ -82,7 +82,7 @@ Deno.test("compareAccumulation: bad microBatches names the argument", () => {
   assertThrowsWith(
     () => compareAccumulation(tokenLoss, { mask: [[1]], microBatches: 1 }),
     RangeError,
-    "compareAccumulation: microBatches is 1, expected an integer of at least 2",
+    "compareAccumulation: microBatches is 1, expected an integer >= 2",
   );
 });
 
@@ -162,6 +162,6 @@ Deno.test("formatAccumulationRow: the printed line, percent or exponent share", 
   assertThrowsWith(
     () => formatAccumulationRow(row("full batch", 0, 0), 0),
     RangeError,
-    "formatAccumulationRow: largestGradient is 0, expected a positive number",
+    "formatAccumulationRow: largestGradient is 0, expected a number > 0",
   );
 });

@@ -125,7 +125,7 @@ Deno.test("summarizeGradients: bad arguments name the function, argument and val
   assertThrowsWith(
     () => summarizeGradients({ ...base, batchSize: 0 }),
     RangeError,
-    "summarizeGradients: batchSize is 0, expected a positive integer",
+    "summarizeGradients: batchSize is 0, expected an integer >= 1",
   );
   assertThrowsWith(
     () => summarizeGradients({ ...base, maxAbsDifference: NaN }),

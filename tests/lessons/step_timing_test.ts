@@ -82,6 +82,12 @@ Deno.test("timeTrainingSteps: bad arguments name the function, argument and valu
     (e: Error) => e instanceof RangeError && /stepsPerRepeat is 1.5/.test(e.message),
   );
   await assert.rejects(
+    () => timeTrainingSteps({ ...base, warmup: -1 }),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message === "timeTrainingSteps: warmup is -1, expected an integer >= 0",
+  );
+  await assert.rejects(
     () => timeTrainingSteps({ ...base, y: [[1], [2]] }),
     (e: Error) => e instanceof RangeError && /x has shape \[1, 3\] and y \[2, 1\]/.test(e.message),
   );
@@ -167,7 +173,9 @@ Deno.test("summarizeStepTimes: bad arguments name the function, argument and val
   );
   assert.throws(
     () => summarizeStepTimes({ ...base, batchSize: 0 }),
-    (e: Error) => e instanceof RangeError && /summarizeStepTimes: batchSize is 0/.test(e.message),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message === "summarizeStepTimes: batchSize is 0, expected an integer >= 1",
   );
   assert.throws(
     // @ts-expect-error: one loss only

@@ -54,12 +54,17 @@ Deno.test("classWeights: bad input", () => {
   assertThrowsWith(
     () => classWeights([0, 1], { method: "inverse" as never }),
     RangeError,
-    'classWeights: method is "inverse"',
+    'classWeights: method is "inverse", expected "balanced" or "effective_number"',
   );
   assertThrowsWith(
     () => classWeights([0, 1], { method: "effective_number", beta: 1 }),
     RangeError,
     "classWeights: beta is 1, expected a number in [0, 1)",
+  );
+  assertThrowsWith(
+    () => classWeights([0, 1], { numClasses: 0 }),
+    RangeError,
+    "classWeights: numClasses is 0, expected an integer >= 1",
   );
   assertThrowsWith(
     () => classWeights([0, 3], { numClasses: 2 }),

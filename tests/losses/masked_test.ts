@@ -126,9 +126,19 @@ Deno.test("maskedLoss, sequenceMask, resolveMask: bad input", () => {
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { numItemsInBatch: 0 }),
     RangeError,
-    "numItemsInBatch is 0",
+    "maskedLoss: numItemsInBatch is 0, expected a number > 0",
   );
-  assertThrowsWith(() => sequenceMask([1, 2], 0), RangeError, "sequenceMask: time is 0");
+  assertThrowsWith(
+    // deno-lint-ignore no-explicit-any
+    () => maskedLoss(PER_TOKEN, { allPadding: "skip" as any }),
+    RangeError,
+    'maskedLoss: allPadding is "skip", expected "exclude" or "error"',
+  );
+  assertThrowsWith(
+    () => sequenceMask([1, 2], 0),
+    RangeError,
+    "sequenceMask: time is 0, expected an integer >= 1",
+  );
   assertThrowsWith(
     () => resolveMask(PER_TOKEN, { lengths: [9, 1, 1] }),
     RangeError,

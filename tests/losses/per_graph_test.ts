@@ -55,7 +55,11 @@ Deno.test("segmentMeanLoss: bad input", () => {
     RangeError,
     "segmentIds has shape [1], expected [2]",
   );
-  assertThrowsWith(() => segmentMeanLoss([1, 2], [0, 0], 0), RangeError, "numSegments is 0");
+  assertThrowsWith(
+    () => segmentMeanLoss([1, 2], [0, 0], 0),
+    RangeError,
+    "segmentMeanLoss: numSegments is 0, expected an integer >= 1",
+  );
 });
 
 Deno.test("egoNetworks, perGraphLoss: bad input and no leaks", async () => {
@@ -66,6 +70,11 @@ Deno.test("egoNetworks, perGraphLoss: bad input and no leaks", async () => {
   );
   assertThrowsWith(() => egoNetworks(3, [[0, 4]], [0]), RangeError, "node 4 does not exist");
   assertThrowsWith(() => egoNetworks(3, [[0, 1]], []), RangeError, "centers is empty");
+  assertThrowsWith(
+    () => egoNetworks(3, [[0, 1]], [0], { hops: -1 }),
+    RangeError,
+    "egoNetworks: hops is -1, expected an integer >= 0",
+  );
   const batch = egoNetworks(3, [[0, 1], [1, 2]], [0, 2]);
   assertThrowsWith(
     () => perGraphLoss([1, 2], batch),

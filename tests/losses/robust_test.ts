@@ -23,8 +23,33 @@ Deno.test("keptMask: floor(trim·n) largest dropped; top-k keeps k largest; ties
     1,
   ]);
   assert.deepEqual(Array.from(keptMask([1, 3, 3, 2], { method: "top_k", k: 1 })), [0, 1, 0, 0]);
-  assertThrowsWith(() => keptMask(v, { method: "trimmed_mean", trim: 1 }), RangeError, "trim is 1");
-  assertThrowsWith(() => keptMask(v, { method: "top_k", k: 11 }), RangeError, "k is 11");
+  assertThrowsWith(
+    () => keptMask(v, { method: "trimmed_mean", trim: 1 }),
+    RangeError,
+    "keptMask: trim is 1, expected a number in [0, 1)",
+  );
+  assertThrowsWith(
+    () => keptMask(v, { method: "top_k", k: 11 }),
+    RangeError,
+    "keptMask: k is 11, expected an integer in [1, 10]",
+  );
+  assertThrowsWith(
+    // deno-lint-ignore no-explicit-any
+    () => keptMask(v, { method: "median" } as any),
+    RangeError,
+    'keptMask: method is "median", expected "trimmed_mean" or "top_k"',
+  );
+  // The reductions check their option when made, under their own name.
+  assertThrowsWith(
+    () => trimmedMean({ trim: -0.1 }),
+    RangeError,
+    "trimmedMean: trim is -0.1, expected a number in [0, 1)",
+  );
+  assertThrowsWith(
+    () => topKMean({ k: 0 }),
+    RangeError,
+    "topKMean: k is 0, expected an integer >= 1",
+  );
   assertThrowsWith(
     () => keptMask([1, NaN], { method: "top_k", k: 1 }),
     RangeError,

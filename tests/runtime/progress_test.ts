@@ -1,5 +1,5 @@
 import { inJupyter, Progress } from "../../lib/runtime/progress.ts";
-import { assert } from "../assert.ts";
+import { assert, assertThrowsWith } from "../assert.ts";
 
 Deno.test("Progress: quiet keeps the text and shows nothing; not in Jupyter under deno test", async () => {
   assert.equal(inJupyter(), false);
@@ -30,4 +30,15 @@ Deno.test("Progress: in a kernel (fake Deno.jupyter), one display id, first show
   assert.equal(calls[0].options.update, false);
   assert.ok(calls.slice(1).every((c) => c.options.update === true && c.options.raw === true));
   assert.equal(calls.at(-1)!.bundle["text/plain"], "epoch 3/3  c");
+});
+
+Deno.test("Progress: total must be a count of steps", () => {
+  for (const total of [-1, 2.5, NaN]) {
+    assertThrowsWith(
+      () => new Progress({ total, quiet: true }),
+      RangeError,
+      `Progress: total is ${total}, expected an integer >= 0`,
+    );
+  }
+  assert.equal(new Progress({ total: 0, quiet: true }).total, 0);
 });

@@ -69,7 +69,16 @@ Deno.test("createGcn: forward pass and per-node losses equal a plain-JS loop", (
     RangeError,
     "GcnModel.logits: features has shape [4, 2], expected [4, 3]",
   );
-  assertThrowsWith(() => createGcn({ inputDim: 0, numClasses: 2 }), RangeError, "inputDim is 0");
+  assertThrowsWith(
+    () => createGcn({ inputDim: 0, numClasses: 2 }),
+    RangeError,
+    "createGcn: inputDim is 0, expected an integer >= 1",
+  );
+  assertThrowsWith(
+    () => createGcn({ inputDim: 3, numClasses: 2, hiddenUnits: 1.5 }),
+    RangeError,
+    "createGcn: hiddenUnits is 1.5, expected an integer >= 1",
+  );
   tf.dispose([a, x, labels]);
   gcn.dispose();
 });
@@ -130,6 +139,16 @@ Deno.test("trainGcn on miserables: the masked loss falls, per-node losses for ev
     () => trainGcn(gcn, g, { trainMask: [1, 0] }),
     RangeError,
     "trainGcn: trainMask has shape [2], expected [77]",
+  );
+  assertThrowsWith(
+    () => trainGcn(gcn, g, { trainMask: g.trainMask, epochs: 0 }),
+    RangeError,
+    "trainGcn: epochs is 0, expected an integer >= 1",
+  );
+  assertThrowsWith(
+    () => trainGcn(gcn, g, { trainMask: g.trainMask, learningRate: -0.1 }),
+    RangeError,
+    "trainGcn: learningRate is -0.1, expected a number > 0",
   );
   gcn.dispose();
   g.dispose();

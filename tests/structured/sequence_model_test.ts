@@ -79,8 +79,27 @@ Deno.test("trainSequenceModel: bad input fails before training, without leaks", 
     RangeError,
     "lengths has value 4 at index 0, longer than the time axis (3)",
   );
-  assertThrowsWith(() => trainSequenceModel(model, x, y, { epochs: 0 }), RangeError, "epochs is 0");
-  assertThrowsWith(() => createSequenceModel({ units: 0 }), RangeError, "units is 0");
+  assertThrowsWith(
+    () => trainSequenceModel(model, x, y, { epochs: 0 }),
+    RangeError,
+    "trainSequenceModel: epochs is 0, expected an integer >= 1",
+  );
+  assertThrowsWith(
+    () => trainSequenceModel(model, x, y, { learningRate: 0 }),
+    RangeError,
+    "trainSequenceModel: learningRate is 0, expected a number > 0",
+  );
+  assertThrowsWith(
+    // deno-lint-ignore no-explicit-any
+    () => trainSequenceModel(model, x, y, { normalization: "mean" as any }),
+    RangeError,
+    'trainSequenceModel: normalization is "mean", expected "token", "sequence" or "batch"',
+  );
+  assertThrowsWith(
+    () => createSequenceModel({ units: 0 }),
+    RangeError,
+    "createSequenceModel: units is 0, expected an integer >= 1",
+  );
   tf.dispose([x, y]);
   model.dispose();
 });

@@ -1,6 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../../lib/runtime/backend.ts";
-import { accumulateGradients, microBatchRows } from "../../lib/training/accumulation.ts";
+import {
+  accumulateGradients,
+  type AccumulationNormalization,
+  microBatchRows,
+} from "../../lib/training/accumulation.ts";
 import { assert, assertClose, assertNoLeak, assertThrowsWith } from "../assert.ts";
 
 await setupBackend({ backend: "cpu", seed: 0 });
@@ -11,6 +15,11 @@ Deno.test("microBatchRows: consecutive rows, sizes differing by at most one", ()
   assert.deepEqual(microBatchRows(3, 1), [[0, 3]]);
   assertThrowsWith(() => microBatchRows(3, 4), RangeError, "microBatches is 4, expected");
   assertThrowsWith(() => microBatchRows(3, 0), RangeError, "microBatches is 0");
+  assertThrowsWith(
+    () => microBatchRows(0, 1),
+    RangeError,
+    "microBatchRows: batch is 0, expected an integer >= 1",
+  );
 });
 
 // Losses as the variable itself: d(loss)/d(ℓᵢₜ) is the weight token (i, t) gets, so the exact
@@ -140,6 +149,16 @@ Deno.test("accumulateGradients: bad input and the empty micro-batch", () => {
     () => accumulateGradients(tokenLoss, { lengths: [1, 1], microBatches: 3, variables: [l] }),
     RangeError,
     "microBatches is 3, expected an integer in [1, 2]",
+  );
+  assertThrowsWith(
+    () =>
+      accumulateGradients(tokenLoss, {
+        lengths: [1, 1],
+        normalization: "sum" as AccumulationNormalization,
+        variables: [l],
+      }),
+    RangeError,
+    'accumulateGradients: normalization is "sum", expected "num_items_in_batch" or "mean_of_micro_means"',
   );
   l.dispose();
 });

@@ -33,3 +33,38 @@ Deno.test("SampleTracker: grows past its initial capacity, layout epoch-major", 
   assertThrowsWith(() => t.sample(3), RangeError, "sample is 3");
   assertThrowsWith(() => new SampleTracker(0, { task: "binary" }), RangeError, "numSamples is 0");
 });
+
+Deno.test("SampleTracker: index errors state the valid range; sample() needs no epoch yet", () => {
+  const t = new SampleTracker(3, { task: "regression" });
+  // Before any epoch a sample's history is empty, not an error about an epoch it was not given.
+  assert.equal(t.sample(2).loss.length, 0);
+  assertThrowsWith(
+    () => t.epoch(0),
+    RangeError,
+    "SampleTracker: epoch is 0, expected an integer in [0, 0) (no epoch recorded yet)",
+  );
+  for (let e = 0; e < 2; e++) {
+    t.startEpoch();
+    t.record([0, 1, 2], [1, 2, 3]);
+  }
+  assertThrowsWith(
+    () => t.at(2, 0),
+    RangeError,
+    "SampleTracker: epoch is 2, expected an integer in [0, 2)",
+  );
+  assertThrowsWith(
+    () => t.at(0, -1),
+    RangeError,
+    "SampleTracker: sample is -1, expected an integer in [0, 3)",
+  );
+  assertThrowsWith(
+    () => t.sample(1.5),
+    RangeError,
+    "SampleTracker: sample is 1.5, expected an integer in [0, 3)",
+  );
+  assertThrowsWith(
+    () => new SampleTracker(2.5, { task: "regression" }),
+    RangeError,
+    "SampleTracker: numSamples is 2.5, expected an integer >= 1",
+  );
+});

@@ -311,6 +311,12 @@ Deno.test("train: a rejected call leaves no tensor behind, with the exact error"
       "train: seed is Infinity, expected a finite number",
     ],
     [
+      "seed of the wrong type",
+      () => train(m, x, y, { ...opts, seed: "7" as unknown as number }),
+      "TypeError",
+      'train: seed is "7", expected a finite number',
+    ],
+    [
       "model",
       () => train(3 as unknown as ModelFunction, x, y, opts),
       "TypeError",
