@@ -4,7 +4,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
 // Imported for its side effect: it keeps tfjs's tfjs-node advert quiet.
 import "./_cpu_advert.ts";
 import { seededRandom } from "../_core/random.ts";
@@ -38,6 +37,11 @@ export interface BackendInfo {
 const nativeRandom = Math.random;
 
 /**
+ * Until this is called, tfjs runs on its `cpu` backend: the `wasm` backend is registered here, not
+ * when the library is imported, because a registered but uninitialised `wasm` backend (tfjs ranks it
+ * above `cpu`) makes every tensor op before set-up fail with tfjs's "backend 'wasm' has not yet been
+ * initialized".
+ *
  * Selects the tfjs backend (the `wasm` backend by default, about 30× faster than `cpu` on
  * element-wise work), seeds randomness, and keeps tfjs's "running in Node.js" advert out of the
  * output. Call it again to switch backend or reseed; it is idempotent.
@@ -66,6 +70,7 @@ export async function setupBackend(options: SetupOptions = {}): Promise<BackendI
   let fallbackReason: string | undefined;
   let ok: boolean;
   try {
+    if (requested === "wasm") await import("@tensorflow/tfjs-backend-wasm");
     ok = await tf.setBackend(requested);
   } catch (error) {
     ok = false;

@@ -652,6 +652,7 @@ function batchGradients(
     kept.push(pred);
     const per = tf.keep(plan.perSample(yb, pred));
     kept.push(per);
+    if (wb && per.rank === 0) throw scalarLossWithWeights();
     let loss = plan.reduce(per, wb) as tf.Scalar;
     for (const r of plan.model.regularizers()) loss = tf.add(loss, r);
     return loss;
@@ -681,6 +682,19 @@ function variableGradsFreeingTape(
     }
     throw error;
   }
+}
+
+/**
+ * The kit's own lesson, enforced: weights act sample by sample only on per-sample losses. A loss
+ * that already averaged the batch would be rescaled by the mean weight, silently.
+ */
+function scalarLossWithWeights(): RangeError {
+  return new RangeError(
+    `${FN}: options.loss returned one number for the whole batch (shape []), so the sample ` +
+      `weights (options.sampleWeight / options.classWeight) could only rescale it by their mean ` +
+      `instead of weighting each sample. Return one loss per sample, shape [batch] ` +
+      `(e.g. tf.mean(x, -1) rather than tf.mean(x)).`,
+  );
 }
 
 /** The error for a non-finite batch loss, naming the first non-finite per-sample loss. */

@@ -152,6 +152,38 @@ Deno.test("train: bad weights and missing class weights are clear errors", async
   );
 });
 
+Deno.test("train: a loss returning one number for the batch is refused with weights, not without", async () => {
+  const w = tf.variable(tf.tensor2d([[1]]));
+  const model = (xb: tf.Tensor) => tf.matMul(xb, w);
+  const batchMean = (yTrue: tf.Tensor, yPred: tf.Tensor) =>
+    tf.mean(tf.square(tf.sub(yPred, yTrue)));
+  const x = [[1], [2]], y = [[2], [2]];
+  const base = { loss: batchMean, variables: [w], shuffle: false, quiet: true, epochs: 1 };
+  for (const weights of [{ sampleWeight: [1, 3] }, { classWeight: { 0: 1, 1: 3 } }]) {
+    const labels = "classWeight" in weights ? [0, 1] : y;
+    const optimizer = tf.train.sgd(0.1); // holds its learning rate as a tensor
+    const before = tf.memory().numTensors;
+    await assert.rejects(
+      () => train(model, x, labels, { ...base, ...weights, optimizer }),
+      (e: Error) =>
+        e instanceof RangeError &&
+        e.message.startsWith("train: options.loss returned one number for the whole batch") &&
+        e.message.includes("Return one loss per sample, shape [batch]"),
+    );
+    assert.equal(tf.memory().numTensors, before, "nothing left behind");
+    assertClose(w, [1], 0, "no update was applied");
+    optimizer.dispose();
+  }
+  // Without weights a batch-mean loss is a fine general-purpose objective: one SGD step from w = 1
+  // on x = [1, 2], y = [2, 2]: d/dw mean((w·x − y)²) = mean(2·(w·x − y)·x) = (2·(−1)·1 + 0) / 2 = −1,
+  // so w becomes 1 − 0.1 · (−1) = 1.1.
+  const sgd = tf.train.sgd(0.1);
+  await train(model, x, y, { ...base, batchSize: 2, optimizer: sgd });
+  assertClose(w, [1.1], 1e-6);
+  sgd.dispose();
+  w.dispose();
+});
+
 Deno.test("train: NaN loss stops with epoch, batch and sample, weights untouched, no leak", async () => {
   const w = tf.variable(tf.tensor2d([[1]]));
   const x = [[1], [2], [NaN], [4]], y = [[1], [2], [3], [4]];
