@@ -18,11 +18,22 @@
  */
 // Types from the folders this one builds on that its signatures mention.
 export type { Edge } from "../_core/graph_edges.ts";
+export type { Scalar } from "./_batch.ts";
+export { leaveOneOutContributions, predictionGradientNorms } from "./batch_view.ts";
+export type { BatchLoss } from "./batch_view.ts";
 export { classWeights, sampleWeightsFromClassWeights } from "./class_weights.ts";
 export type { ClassWeightMethod, ClassWeightOptions, LabelInput } from "./class_weights.ts";
+export { ntXent, ntXentPerAnchor } from "./contrastive.ts";
+export type { NtXentOptions, NtXentTermOptions } from "./contrastive.ts";
 export { EPSILON } from "./epsilon.ts";
 export { inspectLoss } from "./inspect_loss.ts";
-export type { InspectLossOptions, LossInspection, LossOutputKind } from "./inspect_loss.ts";
+export type {
+  InspectLossOptions,
+  LossInspection,
+  LossOutputKind,
+  SampleCoupling,
+  SingleSampleRelation,
+} from "./inspect_loss.ts";
 export { makeLoss } from "./make_loss.ts";
 export type { LossFunction, MakeLossOptions, PerSampleLoss } from "./make_loss.ts";
 export { categoricalHinge, cosineSimilarity, hinge, squaredHinge } from "./margin.ts";
@@ -44,6 +55,8 @@ export type {
   SequenceLossCellsOptions,
   SequenceNormalization,
 } from "./masked.ts";
+export { softDice, softF1 } from "./overlap.ts";
+export type { SoftOverlapOptions } from "./overlap.ts";
 export { egoNetworks, perGraphLoss, segmentMeanLoss } from "./per_graph.ts";
 export type { EgoNetworkBatch, EgoNetworkOptions } from "./per_graph.ts";
 export {
@@ -61,6 +74,8 @@ export type {
   CrossentropyOptions,
   SparseCrossentropyOptions,
 } from "./probabilistic.ts";
+export { pairwiseAucLoss } from "./ranking.ts";
+export type { PairwiseAucOptions } from "./ranking.ts";
 export { reduceLoss, REDUCTIONS } from "./reduce.ts";
 export type { ReduceFunction, ReduceOptions, Reduction, SampleWeight } from "./reduce.ts";
 export {
@@ -74,4 +89,6 @@ export {
 export type { HuberOptions } from "./regression.ts";
 export { keptMask, robustMean, topKMean, trimmedMean } from "./robust.ts";
 export type { RobustOptions } from "./robust.ts";
+export { batchHardTriplet, batchHardTripletPerAnchor } from "./triplet.ts";
+export type { TripletOptions, TripletTermOptions } from "./triplet.ts";
 export type { NestedNumbers, Tensor, Tensor1D, TensorInput } from "../_core/tensor_input.ts";

@@ -14,6 +14,7 @@ import { EXERCISES_03 } from "./notebook_03.ts";
 import { EXERCISES_04 } from "./notebook_04.ts";
 import { EXERCISES_05 } from "./notebook_05.ts";
 import { EXERCISES_06 } from "./notebook_06.ts";
+import { EXERCISES_07 } from "./notebook_07.ts";
 
 /** All exercises of the series, by id (`"NN.k"`). */
 export const EXERCISES: ExerciseSet = {
@@ -24,6 +25,7 @@ export const EXERCISES: ExerciseSet = {
   ...EXERCISES_04,
   ...EXERCISES_05,
   ...EXERCISES_06,
+  ...EXERCISES_07,
 };
 
 /**

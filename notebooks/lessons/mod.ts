@@ -43,6 +43,21 @@ export type {
   LossGradient,
   TrapMeasurement,
 } from "./class_weight_trap.ts";
+export {
+  batchesWith,
+  compareSeeds,
+  epochBatches,
+  macroF1,
+  trainClassifier,
+} from "./coupled_batches.ts";
+export type {
+  BatchesWithOptions,
+  ClassifierLoss,
+  MacroF1,
+  SeedComparison,
+  TrainClassifierOptions,
+  TrainedClassifier,
+} from "./coupled_batches.ts";
 export { fitLine } from "./line_fit.ts";
 export type { LineFit } from "./line_fit.ts";
 export { compareNoiseDetectors, NOISE_DETECTORS, noiseDetectorScores } from "./noise_detectors.ts";
