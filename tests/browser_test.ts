@@ -2,9 +2,10 @@
  * The real browser test: what a learner sees. Debian's classic Jupyter Notebook server
  * with the project's Deno kernel, driven in Debian's Chromium (headless, network cut) through
  * playwright-core. Every notebook in notebooks/ is opened, Kernel > Restart & Run All is pressed, then
- * Run All again in the same kernel, and each time: no error output, every code cell run in order,
- * every chart drawn as an SVG with marks, and the same cells with outputs and the same number of
- * charts as the nbclient run of tools/run_notebooks.py. A full-page screenshot per
+ * Run All twice more in the same kernel, and each time: no error output, every code cell run in
+ * order, every chart drawn as an SVG with marks, and every cell showing what it shows in the nbclient
+ * run of tools/run_notebooks.py (the same displays and the same number of printed lines): an output
+ * filed under another cell fails the test. A full-page screenshot per
  * notebook goes to build/screenshots/NAME.png. A chart saved as standalone .html is opened from
  * file:// with the network cut and must render interactively.
  *
@@ -26,13 +27,15 @@ import {
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const SCREENSHOTS = `${ROOT}build/screenshots`;
+/** Run All passes per notebook in one kernel: Restart & Run All, then Run All again twice. */
+const PASSES = [1, 2, 3];
 /** Generous per-Run-All budget: the notebooks take up to ~20 s each through the kernel. */
 const RUN_ALL_TIMEOUT_MS = 120_000;
 
 // LOSSLAB_NOTEBOOKS=00_overview.ipynb,04_structured_data.ipynb runs only those (default: all).
 const ONLY = Deno.env.get("LOSSLAB_NOTEBOOKS")?.split(",").map((n) => n.trim()).filter(Boolean);
 
-// A browser, a Notebook server and every notebook twice take minutes: `deno task test:browser`
+// A browser, a Notebook server and every notebook three times take minutes: `deno task test:browser`
 // sets this, and plain `deno test` (the unit tests) skips these tests.
 const INTEGRATION = Deno.env.get("LOSSLAB_INTEGRATION") === "1";
 const NOTEBOOKS = [...Deno.readDirSync(`${ROOT}notebooks`)]
@@ -81,8 +84,47 @@ function readNotebook(name: string): string {
   return Deno.readTextFileSync(`${ROOT}notebooks/${name}`);
 }
 
-/** The assertions of one Run All pass; `where` names the notebook and pass. */
-function checkPass(cells: PageCell[], expected: Summary, where: string): void {
+/** What a cell shows, for comparing two runs: its displays' MIME types and its printed lines. */
+function signature(outputs: { type: string; mime: string[]; text: string }[]): string {
+  const lines = outputs.filter((o) => o.type === "stream")
+    .flatMap((o) => o.text.split("\n")).filter((l) => l.trim() !== "").length;
+  const displays = outputs.filter((o) => o.type !== "stream").map((o) => o.mime.join("+"));
+  return `${lines} printed lines; ${displays.join(", ") || "no displays"}`;
+}
+
+/** The cells whose outputs differ from nbclient's run, one line each (empty when none). */
+export function compareWithNbclient(cells: PageCell[], expected: Summary): string[] {
+  const nbclient = expected.passes[0];
+  const out: string[] = [];
+  for (const c of cells) {
+    const ref = nbclient.find((n) => n.index === c.index)?.outputs ?? [];
+    const want = signature(ref.map((o) => ({
+      type: o.output_type,
+      mime: o.mime ?? [],
+      text: o.text ?? "",
+    })));
+    const got = signature(c.outputs.map((o) => ({
+      type: o.outputType,
+      mime: o.mime,
+      text: o.fullText,
+    })));
+    if (got !== want) {
+      out.push(
+        `cell ${c.index + 1} (${c.head}): ${got}, expected ${want} ${
+          JSON.stringify(c.outputs.map((o) => o.text.split("\n")[0]))
+        }`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The assertions of one Run All pass; `where` names the notebook and pass. Returns the cells whose
+ * outputs differ from nbclient's (the caller fails on them after every pass has run, so that one
+ * run measures them all).
+ */
+function checkPass(cells: PageCell[], expected: Summary, where: string): string[] {
   for (const cell of cells) {
     const at = `${where} cell ${cell.index + 1} (${cell.head})`;
     for (const o of cell.outputs) {
@@ -104,56 +146,17 @@ function checkPass(cells: PageCell[], expected: Summary, where: string): void {
     assert.ok(counts[i] > counts[i - 1], `${where}: execution counts out of order: ${counts}`);
   }
   assert.equal(expected.failure, null, `${where}: nbclient's run failed:\n${expected.failure}`);
-  // Same cells with outputs, and the same charts, as nbclient's run of the same notebook.
   const nbclient = expected.passes[0];
-  const inBrowser = new Set(cells.filter((c) => c.outputs.length).map((c) => c.index));
-  const inNbclient = new Set(nbclient.filter((c) => c.outputs.length).map((c) => c.index));
-  const nbclientLines = (index: number) =>
-    nbclient.find((c) => c.index === index)?.outputs
-      .flatMap((o) => (o.text ?? "").split("\n")).filter((l) => l.trim().length > 3) ?? [];
-  // Under Run All the Deno kernel (2.9.6) can publish a cell's console output with the parent id of
-  // the next queued request, so classic Notebook shows it under a later cell. That is the kernel's
-  // race, not the notebook's: it is reported, and tolerated only when the text provably moved from
-  // an earlier cell (per nbclient, which waits for idle between cells) to a later one.
-  const moved: string[] = [];
-  const differ: string[] = [];
-  for (const c of cells) {
-    if (inBrowser.has(c.index) === inNbclient.has(c.index)) continue;
-    const at = `cell ${c.index + 1} (${c.head})`;
-    if (inBrowser.has(c.index)) {
-      const texts = c.outputs.map((o) => o.outputType === "stream" ? o.text.split("\n")[0] : "");
-      const from = nbclient.find((n) =>
-        n.index < c.index && texts.every((t) => t && nbclientLines(n.index).some((l) => l === t))
-      );
-      const line = `${at} has outputs in the browser only: ${
-        JSON.stringify(c.outputs.map((o) => `${o.outputType}: ${o.text}`))
-      }`;
-      if (from) moved.push(`${line} (nbclient: cell ${from.index + 1})`);
-      else differ.push(line);
-    } else {
-      const lines = nbclientLines(c.index);
-      const host = cells.find((h) =>
-        h.index > c.index &&
-        lines.some((l) => h.outputs.some((o) => o.text.includes(l.slice(0, 40))))
-      );
-      if (host) {
-        moved.push(`${at}: its output shows up under cell ${host.index + 1} (${host.head})`);
-      } else differ.push(`${at} has outputs under nbclient only`);
-    }
-  }
-  if (moved.length) {
-    console.warn(
-      `  WARNING ${where}: the Deno kernel filed output under a later cell:\n    ` +
-        moved.join("\n    "),
-    );
-  }
-  assert.deepEqual(differ, [], `${where}: the cells with outputs differ from the nbclient run`);
   const charts = (mimes: string[][]) => mimes.filter((m) => m.includes(VEGA_LITE_MIME)).length;
   assert.equal(
     charts(cells.flatMap((c) => c.outputs.map((o) => o.mime))),
     charts(nbclient.flatMap((c) => c.outputs.map((o) => o.mime ?? []))),
     `${where}: number of charts differs from the nbclient run`,
   );
+  // Every cell shows what it showed under nbclient (which waits for each cell's idle before the
+  // next): the same displays in the same order and the same number of printed lines. An output the
+  // kernel filed under a later cell makes two cells differ; no tolerance.
+  return compareWithNbclient(cells, expected).map((line) => `${where}: ${line}`);
 }
 
 Deno.test({
@@ -225,7 +228,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "browser: every notebook runs twice in classic Jupyter Notebook, charts drawn",
+  name: "browser: every notebook runs three times in classic Jupyter Notebook, outputs in place",
   ignore: !INTEGRATION,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -251,9 +254,10 @@ Deno.test({
           const page = await openNotebook(context, server, name);
           const pageErrors: string[] = [];
           page.on("pageerror", (e) => pageErrors.push(e.message));
+          const misfiled: string[] = [];
           try {
-            for (const pass of [1, 2]) {
-              // Pass 1 as a learner starts (Restart & Run All), pass 2 Run All again in that kernel.
+            for (const pass of PASSES) {
+              // Pass 1 as a learner starts (Restart & Run All), then Run All again in that kernel.
               const ms = await runAll(page, `${name} pass ${pass}`, {
                 restart: pass === 1,
                 timeoutMs: RUN_ALL_TIMEOUT_MS,
@@ -269,14 +273,17 @@ Deno.test({
                   charts.map((c) => c.marks).join(", ")
                 } marks)`,
               );
-              // Before the checks, so a failing pass leaves its picture; pass 2 overwrites pass 1.
+              // Before the checks, so a failing pass leaves its picture; a later pass overwrites it.
               await screenshotNotebook(page, `${SCREENSHOTS}/${name.replace(/\.ipynb$/, ".png")}`);
               assert.ok(
                 readNotebook(name) === text,
                 `${name} changed on disk while the test ran (someone edited it; rerun the test)`,
               );
-              checkPass(cells, summary, `${name} pass ${pass}`);
+              const wrong = checkPass(cells, summary, `${name} pass ${pass}`);
+              if (wrong.length) console.log(`  ${name} pass ${pass}: ${wrong.length} cells differ`);
+              misfiled.push(...wrong);
             }
+            assert.deepEqual(misfiled, [], `${name}: outputs under the wrong cell`);
             assert.deepEqual(pageErrors, [], `${name}: the page threw`);
           } finally {
             await page.evaluate(() => {

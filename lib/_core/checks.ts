@@ -287,3 +287,132 @@ export function assertOneOf<T extends string>(
     fail(fn, arg, value, list, "", false);
   }
 }
+
+/** Levenshtein distance, case-insensitive and with `_`/`-` ignored, so `batch_size` is `batchSize`. */
+function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase().replace(/[_-]/g, ""), t = b.toLowerCase().replace(/[_-]/g, "");
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= t.length; j++) {
+      const substitute = prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1);
+      row.push(Math.min(prev[j] + 1, row[j - 1] + 1, substitute));
+    }
+    prev = row;
+  }
+  return prev[t.length];
+}
+
+/**
+ * Throws unless `options` is `undefined` or a plain object whose keys are all in `allowed`: a
+ * TypeError for anything else (a number, an array, `null`), a RangeError for an unknown key,
+ * naming the key and the closest allowed one. A misspelt key that is silently ignored leaves the
+ * default in force, and the learner believes the number that comes out.
+ *
+ * @example
+ * ```ts
+ * import { assertKnownOptions } from "./checks.ts";
+ * assertKnownOptions("demo", { batchSize: 8 }, ["batchSize", "epochs"]);
+ * try {
+ *   assertKnownOptions("demo", { batch_size: 8 }, ["batchSize", "epochs"]);
+ *   throw new Error("should have thrown");
+ * } catch (e) {
+ *   const want = 'demo: options.batch_size is not an option, did you mean "batchSize"? ' +
+ *     'expected one of "batchSize", "epochs"';
+ *   if ((e as Error).message !== want) throw e;
+ * }
+ * ```
+ */
+export function assertKnownOptions(
+  fn: string,
+  options: unknown,
+  allowed: readonly string[],
+  arg = "options",
+): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    fail(fn, arg, options, "an object of options", "", true);
+  }
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    let best = "", bestDistance = Infinity;
+    for (const candidate of allowed) {
+      const d = editDistance(key, candidate);
+      if (d < bestDistance) [best, bestDistance] = [candidate, d];
+    }
+    const close = best !== "" && bestDistance <= Math.max(2, Math.floor(best.length / 3));
+    const hint = close ? `, did you mean ${JSON.stringify(best)}?` : ";";
+    const list = allowed.length === 0
+      ? "no options"
+      : `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`;
+    throw new RangeError(`${fn}: ${arg}.${key} is not an option${hint} expected ${list}`);
+  }
+}
+
+/**
+ * Throws a RangeError unless every value is finite, giving how many are not and the first three
+ * positions with their values: `streamingEvaluate: losses has 2 non-finite values, first at 0 (NaN),
+ * 4 (Infinity), expected finite numbers`. Any statistic over such values (a mean, a quantile, a
+ * top-k) would be silently wrong, so they are refused rather than reported.
+ *
+ * @example
+ * ```ts
+ * import { assertAllFinite } from "./checks.ts";
+ * assertAllFinite("demo", "losses", [1, 2]);
+ * try {
+ *   assertAllFinite("demo", "losses", [1, NaN, 3, -Infinity]);
+ *   throw new Error("should have thrown");
+ * } catch (e) {
+ *   const want = "demo: losses has 2 non-finite values, first at 1 (NaN), 3 (-Infinity), " +
+ *     "expected finite numbers";
+ *   if ((e as Error).message !== want) throw e;
+ * }
+ * ```
+ */
+export function assertAllFinite(
+  fn: string,
+  arg: string,
+  values: ArrayLike<number>,
+  position: (i: number) => string = String,
+): void {
+  let count = 0;
+  const first: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "number" && Number.isFinite(v)) continue;
+    count++;
+    if (first.length < 3) first.push(`${position(i)} (${describeValue(v)})`);
+  }
+  if (count > 0) {
+    const noun = count === 1 ? "value" : "values";
+    throw new RangeError(
+      `${fn}: ${arg} has ${count} non-finite ${noun}, first at ${first.join(", ")}, ` +
+        "expected finite numbers",
+    );
+  }
+}
+
+/**
+ * Throws unless `value` is an integer seed (any sign); a fractional seed would otherwise be
+ * truncated without a word, and two "different" seeds would give the same run.
+ *
+ * @example
+ * ```ts
+ * import { assertSeed } from "./checks.ts";
+ * assertSeed("demo", "options.seed", 42);
+ * try {
+ *   assertSeed("demo", "options.seed", 0.5);
+ *   throw new Error("should have thrown");
+ * } catch (e) {
+ *   if ((e as Error).message !== "demo: options.seed is 0.5, expected an integer") throw e;
+ * }
+ * ```
+ */
+export function assertSeed(
+  fn: string,
+  arg: string,
+  value: unknown,
+  note = "",
+): asserts value is number {
+  assertIntegerIn(fn, arg, value, { min: -Infinity, max: Infinity }, note);
+}

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "./tensor_input.ts";
-import { assertPositiveInteger } from "./checks.ts";
+import { assertKnownOptions, assertPositiveInteger } from "./checks.ts";
 
 /** An undirected edge between two node indices, `[source, target]`. */
 export type Edge = readonly [number, number];
@@ -93,6 +93,7 @@ export function normalizedAdjacency(
   options: AdjacencyOptions = {},
 ): Tensor {
   checkEdges("normalizedAdjacency", numNodes, edges);
+  assertKnownOptions("normalizedAdjacency", options, ["selfLoops"]);
   const selfLoops = options.selfLoops ?? true;
   const a = new Float32Array(numNodes * numNodes);
   for (const [s, t] of edges) {

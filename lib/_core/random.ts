@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { assertFiniteNumber } from "./checks.ts";
+import { assertSeed } from "./checks.ts";
 
 /**
  * A small, fast, seedable PRNG (mulberry32) returning numbers in [0, 1).
@@ -17,7 +17,7 @@ import { assertFiniteNumber } from "./checks.ts";
  * ```
  */
 export function seededRandom(seed: number): () => number {
-  assertFiniteNumber("seededRandom", "seed", seed);
+  assertSeed("seededRandom", "seed", seed);
   let state = Math.trunc(seed) >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

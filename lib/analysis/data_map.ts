@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { SampleTracker } from "../training/tracking.ts";
-import { assertFraction } from "../_core/checks.ts";
+import { SampleTracker } from "../training/tracking.ts";
+import { assertFraction, assertKnownOptions, describeValue } from "../_core/checks.ts";
 import { quantileSorted } from "../_core/sorted_stats.ts";
 
 /** A data-map region. */
@@ -60,6 +60,10 @@ export interface DataMap {
  */
 export function dataMap(tracker: SampleTracker, options: DataMapOptions = {}): DataMap {
   const fn = "dataMap";
+  if (!(tracker instanceof SampleTracker)) {
+    throw new TypeError(`${fn}: tracker is ${describeValue(tracker)}, expected a SampleTracker`);
+  }
+  assertKnownOptions(fn, options, ["ambiguousQuantile", "confidenceThreshold"]);
   const prob = tracker.trueProb, correct = tracker.correct;
   if (prob === null || correct === null) {
     throw new RangeError(

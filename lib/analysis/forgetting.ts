@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { SampleTracker } from "../training/tracking.ts";
+import { SampleTracker } from "../training/tracking.ts";
+import { describeValue } from "../_core/checks.ts";
 
 /** What {@linkcode forgettingEvents} returns (typed arrays of length `numSamples`). */
 export interface ForgettingStats {
@@ -47,6 +48,14 @@ export interface ForgettingStats {
  * ```
  */
 export function forgettingEvents(tracker: SampleTracker): ForgettingStats {
+  if (!(tracker instanceof SampleTracker)) {
+    throw new TypeError(
+      `forgettingEvents: tracker is ${describeValue(tracker)}, expected a SampleTracker`,
+    );
+  }
+  if (tracker.numEpochs === 0) {
+    throw new RangeError("forgettingEvents: the tracker has no epochs recorded");
+  }
   const correct = tracker.correct;
   if (correct === null) {
     throw new RangeError(

@@ -5,7 +5,15 @@
  * @module
  */
 import { seededRandom } from "../_core/random.ts";
-import { assertFraction, assertIntegerIn, assertNonNegativeInteger } from "../_core/checks.ts";
+import {
+  assertAllFinite,
+  assertFraction,
+  assertIntegerIn,
+  assertKnownOptions,
+  assertNonNegativeInteger,
+  assertSeed,
+  describeValue,
+} from "../_core/checks.ts";
 
 /** Options for {@linkcode flipLabels}. */
 export interface FlipLabelsOptions {
@@ -41,6 +49,7 @@ export interface FlippedLabels {
  */
 export function flipLabels(labels: ArrayLike<number>, options: FlipLabelsOptions): FlippedLabels {
   const fn = "flipLabels";
+  assertKnownOptions(fn, options, ["fraction", "numClasses", "seed"]);
   const n = labels.length;
   if (n === 0) throw new RangeError(`${fn}: labels is empty`);
   for (let i = 0; i < n; i++) assertNonNegativeInteger(fn, `labels[${i}]`, labels[i]);
@@ -51,7 +60,9 @@ export function flipLabels(labels: ArrayLike<number>, options: FlipLabelsOptions
   const k = options.numClasses ?? max + 1;
   const classes = { min: Math.max(2, max + 1), max: Infinity };
   assertIntegerIn(fn, "options.numClasses", k, classes, `to exceed every label (max ${max})`);
-  const random = seededRandom(options.seed ?? 0);
+  const seed = options.seed ?? 0;
+  assertSeed(fn, "options.seed", seed);
+  const random = seededRandom(seed);
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -83,7 +94,15 @@ export function precisionAtK(
   isNoisy: ArrayLike<number | boolean>,
   k: number,
 ): number {
-  const fn = "precisionAtK";
+  return precisionAt("precisionAtK", scores, isNoisy, k);
+}
+
+function precisionAt(
+  fn: string,
+  scores: ArrayLike<number>,
+  isNoisy: ArrayLike<number | boolean>,
+  k: number,
+): number {
   checkPair(fn, scores, isNoisy);
   assertIntegerIn(fn, "k", k, { min: 1, max: scores.length });
   const order = Array.from({ length: scores.length }, (_, i) => i)
@@ -106,7 +125,10 @@ export function precisionAtK(
  * ```
  */
 export function rocAuc(scores: ArrayLike<number>, isNoisy: ArrayLike<number | boolean>): number {
-  const fn = "rocAuc";
+  return auc("rocAuc", scores, isNoisy);
+}
+
+function auc(fn: string, scores: ArrayLike<number>, isNoisy: ArrayLike<number | boolean>): number {
   checkPair(fn, scores, isNoisy);
   const n = scores.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => scores[i] - scores[j]);
@@ -138,8 +160,14 @@ function checkPair(fn: string, scores: ArrayLike<number>, isNoisy: ArrayLike<unk
     );
   }
   if (scores.length === 0) throw new RangeError(`${fn}: scores is empty`);
-  for (let i = 0; i < scores.length; i++) {
-    if (Number.isNaN(scores[i])) throw new RangeError(`${fn}: scores has NaN at index ${i}`);
+  assertAllFinite(fn, "scores", scores);
+  for (let i = 0; i < isNoisy.length; i++) {
+    const v = isNoisy[i];
+    if (!(v === 0 || v === 1 || v === true || v === false)) {
+      throw new RangeError(
+        `${fn}: isNoisy[${i}] is ${describeValue(v)}, expected 0, 1, true or false`,
+      );
+    }
   }
 }
 
@@ -170,8 +198,11 @@ export function scoreDetector(
   flipped: ArrayLike<number | boolean>,
   options: { k?: number } = {},
 ): DetectorScore {
+  const fn = "scoreDetector";
+  assertKnownOptions(fn, options, ["k"]);
+  checkPair(fn, scores, flipped);
   let flips = 0;
   for (let i = 0; i < flipped.length; i++) if (flipped[i]) flips++;
   const k = options.k ?? Math.max(1, flips);
-  return { precisionAtK: precisionAtK(scores, flipped, k), k, rocAuc: rocAuc(scores, flipped) };
+  return { precisionAtK: precisionAt(fn, scores, flipped, k), k, rocAuc: auc(fn, scores, flipped) };
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { formatShape, type TensorInput, toTensor } from "../_core/tensor_input.ts";
+import { assertAllFinite } from "../_core/checks.ts";
 
 /**
  * Recall of each class: the fraction of its samples whose highest score is that class. `labels`
@@ -44,6 +45,7 @@ export function perClassRecall(labels: TensorInput, scores: TensorInput): number
         `${fn}: labels has shape ${formatShape(ls)}, expected [${n}] or [${n}, ${classes}]`,
       );
     }
+    assertAllFinite(fn, "scores", s.dataSync(), (i) => `row ${Math.floor(i / classes)}`);
     trueIds = Array.from(ids.dataSync());
     predIds = Array.from(tf.argMax(s, 1).dataSync());
     k = classes;

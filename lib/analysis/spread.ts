@@ -5,6 +5,7 @@
  * @module
  */
 import { quantileSorted } from "../_core/sorted_stats.ts";
+import { assertAllFinite, describeValue } from "../_core/checks.ts";
 
 /** A median with its interquartile range: the middle half of the repeats lies in `[q1, q3]`. */
 export interface Spread {
@@ -30,8 +31,13 @@ export function spread(values: readonly number[]): Spread {
   if (!Array.isArray(values) || values.length === 0) {
     throw new RangeError(`spread: values has ${values?.length ?? 0} entries, expected at least 1`);
   }
-  const bad = values.findIndex((v) => typeof v !== "number" || Number.isNaN(v));
-  if (bad >= 0) throw new RangeError(`spread: values has ${values[bad]} at index ${bad}`);
+  const bad = values.findIndex((v) => typeof v !== "number");
+  if (bad >= 0) {
+    throw new TypeError(
+      `spread: values[${bad}] is ${describeValue(values[bad])}, expected a number`,
+    );
+  }
+  assertAllFinite("spread", "values", values);
   const sorted = [...values].sort((a, b) => a - b);
   return {
     median: quantileSorted(sorted, 0.5),

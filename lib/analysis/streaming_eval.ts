@@ -5,10 +5,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertAllFinite,
+  assertKnownOptions,
+  assertPositiveInteger,
+  describeValue,
+} from "../_core/checks.ts";
 import type { TopLoss } from "./summary.ts";
 import type { PerSampleLoss } from "../losses/make_loss.ts";
-import { type TensorInput, toTensor } from "../_core/tensor_input.ts";
+import { formatShape, type TensorInput, toTensor } from "../_core/tensor_input.ts";
 import type { LayersModel, ModelFunction } from "../training/train.ts";
 
 /** One batch: `[x, y]`, tensors or arrays. Tensors yielded are disposed after use. */
@@ -121,11 +126,12 @@ export async function streamingEvaluate(
   options: StreamingEvalOptions,
 ): Promise<StreamingEvalResult> {
   const fn = "streamingEvaluate";
+  assertKnownOptions(fn, options, ["loss", "topK", "keepLosses"]);
   if (typeof options?.loss !== "function") {
     throw new TypeError(`${fn}: options.loss must be a per-sample loss function`);
   }
   const k = options.topK ?? 10;
-  assertPositiveInteger(fn, "topK", k);
+  assertPositiveInteger(fn, "options.topK", k);
   const forward: (x: tf.Tensor) => tf.Tensor = model instanceof tf.LayersModel
     ? (x) => model.apply(x, { training: false }) as tf.Tensor
     : (x) => model(x, false);
@@ -133,12 +139,28 @@ export async function streamingEvaluate(
   const heap = new TopKHeap(k);
   let losses: Float32Array | null = options.keepLosses ? new Float32Array(1024) : null;
   let count = 0, mean = 0, m2 = 0, min = Infinity, max = -Infinity;
+  if (batches === null || typeof batches !== "object") {
+    throw new TypeError(`${fn}: batches is ${batches}, expected an iterable of [x, y] pairs`);
+  }
   for await (const batch of batches) {
+    if (!Array.isArray(batch) || batch.length !== 2) {
+      throw new TypeError(
+        `${fn}: batch ${count === 0 ? "0" : `after row ${count}`} is ${
+          describeValue(batch)
+        }, expected an [x, y] pair`,
+      );
+    }
     const [bx, by] = batch;
     let values: Float32Array;
     try {
       values = tf.tidy(() => {
         const xt = toTensor(bx, fn, "x"), yt = toTensor(by, fn, "y");
+        if (xt.rank === 0 || yt.rank === 0 || yt.shape[0] !== xt.shape[0]) {
+          throw new RangeError(
+            `${fn}: the batch from row ${count} has x of shape ${formatShape(xt.shape)} and y of ` +
+              `shape ${formatShape(yt.shape)}, expected the same number of rows`,
+          );
+        }
         const v = options.loss(yt, forward(xt));
         if (v.size !== xt.shape[0]) {
           throw new RangeError(
@@ -153,10 +175,11 @@ export async function streamingEvaluate(
       for (const t of [bx, by]) if (t instanceof tf.Tensor) t.dispose();
     }
     const b = values.length;
+    const first = count;
+    assertAllFinite(fn, "the loss", values, (j) => `row ${first + j}`);
     let bs = 0;
     for (let j = 0; j < b; j++) {
       const v = values[j];
-      if (Number.isNaN(v)) throw new RangeError(`${fn}: the loss of row ${count + j} is NaN`);
       bs += v;
       if (v < min) min = v;
       if (v > max) max = v;
@@ -214,20 +237,40 @@ export interface ArrayBatchOptions {
  * if (sizes.join() !== "2x2,2x2,1x2") throw new Error(`${sizes}`);
  * ```
  */
-export function* arrayBatches(
+export function arrayBatches(
   x: Float32Array,
   y: Float32Array,
   options: ArrayBatchOptions = {},
 ): Generator<Batch> {
+  // Checked on the call, not on the first `next()`, so a bad call fails where it is written.
   const fn = "arrayBatches";
+  assertKnownOptions(fn, options, ["batchSize", "numFeatures", "targetWidth"]);
+  for (const [arg, v] of [["x", x], ["y", y]] as const) {
+    if (!(v instanceof Float32Array)) {
+      throw new TypeError(`${fn}: ${arg} is ${describeValue(v)}, expected a Float32Array`);
+    }
+  }
   const d = options.numFeatures ?? 1, t = options.targetWidth ?? 1, bs = options.batchSize ?? 1024;
+  assertPositiveInteger(fn, "options.numFeatures", d);
+  assertPositiveInteger(fn, "options.targetWidth", t);
   const n = x.length / d;
   if (!Number.isInteger(n) || y.length !== n * t) {
     throw new RangeError(
       `${fn}: x has ${x.length} values and y ${y.length}; expected rows × ${d} and rows × ${t}`,
     );
   }
-  assertPositiveInteger(fn, "batchSize", bs);
+  assertPositiveInteger(fn, "options.batchSize", bs);
+  return cutBatches(x, y, n, d, t, bs);
+}
+
+function* cutBatches(
+  x: Float32Array,
+  y: Float32Array,
+  n: number,
+  d: number,
+  t: number,
+  bs: number,
+): Generator<Batch> {
   for (let s = 0; s < n; s += bs) {
     const e = Math.min(s + bs, n);
     yield [

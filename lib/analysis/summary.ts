@@ -6,7 +6,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "../_core/tensor_input.ts";
-import { assertFraction, assertNumberIn, assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertAllFinite,
+  assertFraction,
+  assertKnownOptions,
+  assertNumberIn,
+  assertPositiveInteger,
+} from "../_core/checks.ts";
 import { quantileSorted, topShareSorted } from "../_core/sorted_stats.ts";
 
 /** Per-sample values: a plain or typed array, or a `[n]` tensor (read, not disposed). */
@@ -29,11 +35,7 @@ function values(fn: string, v: SampleValues): ArrayLike<number> {
 function checked(fn: string, v: SampleValues): ArrayLike<number> {
   const a = values(fn, v);
   if (a.length === 0) throw new RangeError(`${fn}: losses is empty`);
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) {
-      throw new RangeError(`${fn}: losses has value ${a[i]} at index ${i}, expected finite values`);
-    }
-  }
+  assertAllFinite(fn, "losses", a);
   return a;
 }
 
@@ -72,6 +74,7 @@ export function topLosses<T = unknown>(
   options: TopLossesOptions<T> = {},
 ): TopLoss<T>[] {
   const fn = "topLosses";
+  assertKnownOptions(fn, options, ["items", "smallest"]);
   const a = checked(fn, losses);
   assertPositiveInteger(fn, "k", k);
   if (options.items !== undefined && options.items.length !== a.length) {
@@ -139,6 +142,7 @@ export interface LossSummaryOptions {
  */
 export function lossSummary(losses: SampleValues, options: LossSummaryOptions = {}): LossSummary {
   const fn = "lossSummary";
+  assertKnownOptions(fn, options, ["quantiles", "topFractions"]);
   const a = checked(fn, losses);
   const n = a.length;
   const sorted = Float64Array.from(a).sort();
@@ -153,7 +157,15 @@ export function lossSummary(losses: SampleValues, options: LossSummaryOptions = 
     quantiles[String(q)] = quantileSorted(sorted, q);
   });
   const topShare: Record<string, number> = {};
-  (options.topFractions ?? [0.01, 0.05, 0.1]).forEach((f, j) => {
+  const topFractions = options.topFractions ?? [0.01, 0.05, 0.1];
+  // A share of the total means nothing once a loss is negative (the total can be 0 or below it).
+  if (topFractions.length > 0 && sorted[0] < 0) {
+    throw new RangeError(
+      `${fn}: losses has ${sorted[0]} as its smallest value, expected losses >= 0 for ` +
+        "topShare (a share of the total); pass options.topFractions: [] to summarise signed values",
+    );
+  }
+  topFractions.forEach((f, j) => {
     assertFraction(fn, `options.topFractions[${j}]`, f, "min");
     topShare[String(f)] = topShareSorted(sorted, f);
   });

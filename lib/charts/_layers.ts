@@ -4,6 +4,7 @@
  * @module
  */
 import type { VegaLiteSpec } from "./chart.ts";
+import { textColor } from "./theme.ts";
 
 /** A labelled rule: where it is, what it says, how it looks. */
 export interface RuleDef {
@@ -30,10 +31,12 @@ export interface RuleDef {
 /** A self-contained layer (own data) drawing one labelled rule. */
 export function ruleLayer(r: RuleDef): VegaLiteSpec {
   const field = { field: "value", type: "quantitative" };
+  // The rule keeps the palette colour; its label is the same hue, dark enough to read.
+  const ink = textColor(r.color);
   const text = r.axis === "y"
     ? {
       type: "text",
-      color: r.color,
+      color: ink,
       align: "right",
       baseline: r.above ? "bottom" : "top",
       dy: r.above ? -3 : 3,
@@ -42,7 +45,7 @@ export function ruleLayer(r: RuleDef): VegaLiteSpec {
     }
     : {
       type: "text",
-      color: r.color,
+      color: ink,
       align: "left",
       baseline: "top",
       dx: 3,

@@ -228,7 +228,14 @@ export class Chart {
     if (typeof options?.summary !== "string" || options.summary.trim() === "") {
       throw new TypeError("Chart: options.summary must be a non-empty string");
     }
-    this.#spec = { $schema: VEGA_LITE_SCHEMA, ...structuredClone(spec) } as VegaLiteSpec;
+    const copy = structuredClone(spec) as VegaLiteSpec;
+    // VS Code's notebook renderer applies vega-embed's dark theme unless the spec has a top-level
+    // `background` (it does not look into `config`); JupyterLab applies it regardless, which the
+    // explicit colours of the config answer. So a background set in the config is stated at the
+    // top level as well.
+    const configured = copy.config?.background;
+    if (copy.background === undefined && configured !== undefined) copy.background = configured;
+    this.#spec = { $schema: VEGA_LITE_SCHEMA, ...copy } as VegaLiteSpec;
     this.summary = options.summary;
   }
 
@@ -249,11 +256,17 @@ export class Chart {
     return rasterizeSVG(await this.toSVG(), options);
   }
 
-  /** The MIME bundle sent to Jupyter: Vega-Lite spec, SVG, PNG (base64) and text. */
+  /**
+   * The MIME bundle sent to Jupyter: Vega-Lite spec, SVG, PNG (base64) and text. The spec in the
+   * bundle has no `$schema`: the MIME type already says Vega-Lite 5, and vega-embed 7 (VS Code's
+   * renderer on main, with vega-lite 6) warns about every spec whose `$schema` names another
+   * major version than the one it loaded.
+   */
   async toBundle(): Promise<MimeBundle> {
     const svg = await this.toSVG();
+    const { $schema: _schema, ...spec } = this.toSpec();
     return {
-      [VEGA_LITE_MIME]: this.toSpec(),
+      [VEGA_LITE_MIME]: spec as VegaLiteSpec,
       "image/svg+xml": svg,
       "image/png": base64(await rasterizeSVG(svg)),
       "text/plain": this.summary,
@@ -299,11 +312,14 @@ function escapeHTML(text: string): string {
   );
 }
 
+// The browser builds sit beside each package's entry point (`build/`). They are found through the
+// import map's own resolution, not `node_modules/vega`: the renderer test pins other versions of
+// vega, vega-lite and vega-embed too, and the top-level links may point at any of them.
 const SCRIPT_FILES = [
-  "vega/build/vega.min.js",
-  "vega-lite/build/vega-lite.min.js",
-  "vega-embed/build/vega-embed.min.js",
-];
+  ["vega", "vega.min.js"],
+  ["vega-lite", "vega-lite.min.js"],
+  ["vega-embed", "vega-embed.min.js"],
+].map(([pkg, file]) => new URL(file, import.meta.resolve(pkg)));
 let scripts: Promise<string[]> | null = null;
 
 // Inlined script text must not close its <script> element early.
@@ -313,7 +329,7 @@ function inlineScript(text: string): string {
 
 function standaloneHTML(summary: string, spec: VegaLiteSpec, svg: string): Promise<string> {
   scripts ??= Promise.all(
-    SCRIPT_FILES.map((f) => Deno.readTextFile(new URL(f, NODE_MODULES))),
+    SCRIPT_FILES.map((f) => Deno.readTextFile(f)),
   ).catch((error) => {
     scripts = null;
     throw new Error(

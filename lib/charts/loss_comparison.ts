@@ -5,7 +5,7 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_COLORS, CHART_WIDTH, chartConfig, MAX_MARKS } from "./theme.ts";
+import { CHART_COLORS, CHART_WIDTH, chartConfig, MAX_MARKS, textColor } from "./theme.ts";
 import { type LabelSeries, mean, type NumberSeries, readLosses, readMatching } from "./_data.ts";
 import { evenPicks } from "./_layers.ts";
 import { checkChartOptions, choice, readIds } from "./_options.ts";
@@ -151,17 +151,26 @@ export function lossComparisonChart(
         dy: -3,
         x: width - 4,
         fontWeight: "bold",
-        ...(layout === "layered" ? {} : { color: CHART_COLORS.mean }),
+        ...(layout === "layered" ? {} : { color: textColor(CHART_COLORS.mean) }),
       },
       encoding: {
         y: { field: "loss", type: "quantitative" },
         text: layout === "layered" ? { field: "caption" } : { field: "label" },
-        ...(layout === "layered" ? { color } : {}),
+        // Each series' label in its palette colour darkened to read as text (scale: null takes
+        // the field's value as the colour, outside the legend's scale).
+        ...(layout === "layered"
+          ? { color: { field: "ink", type: "nominal", scale: null, legend: null } }
+          : {}),
       },
     },
   ];
   if (layout === "layered") {
-    for (const r of rows) if (r.kind === "mean") r.caption = `${r.series}: ${r.label}`;
+    for (const r of rows) {
+      if (r.kind !== "mean") continue;
+      r.caption = `${r.series}: ${r.label}`;
+      const k = names.indexOf(String(r.series));
+      r.ink = textColor(CHART_COLORS.categories[k % CHART_COLORS.categories.length]);
+    }
   }
   const big = means.indexOf(Math.max(...means)), small = means.indexOf(Math.min(...means));
   const title = checked.title ??

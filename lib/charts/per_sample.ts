@@ -280,7 +280,7 @@ function dataOrderBins(input: PerSampleInput): Marks {
       layer: [
         {
           name: "bin_ranges",
-          mark: { type: "rule", color: CHART_COLORS.faint, aria: false },
+          mark: { type: "rule", color: CHART_COLORS.range, aria: false },
           encoding: {
             x: input.x,
             y: { field: "min", type: "quantitative", title: input.yTitle },

@@ -5,7 +5,7 @@
  * @module
  */
 import { Chart, type VegaLiteSpec } from "./chart.ts";
-import { CHART_COLORS, chartConfig } from "./theme.ts";
+import { CHART_COLORS, chartConfig, MAX_MARKS, textColor } from "./theme.ts";
 import {
   assertAllFinite,
   assertNotEmpty,
@@ -17,6 +17,7 @@ import { evenPicks } from "./_layers.ts";
 import { checkChartOptions, choice, readIds } from "./_options.ts";
 import { assertNonNegativeInteger, assertPositiveInteger } from "../_core/checks.ts";
 import { formatCount, formatNumber } from "../_core/format_number.ts";
+import { quantileSorted } from "../_core/sorted_stats.ts";
 
 /** Options for {@linkcode trainingDynamicsChart}. */
 export interface TrainingDynamicsChartOptions {
@@ -42,13 +43,18 @@ export interface TrainingDynamicsChartOptions {
 
 /** Above this many samples the background lines are a stated, evenly spaced sample. */
 const MAX_LINES = 300;
+/** The bands drawn instead of the lines when there are too many points: [low, high] quantiles. */
+const BANDS: readonly [number, number][] = [[0.1, 0.9], [0.25, 0.75]];
 
 /**
  * Loss trajectories: `losses` is epochs × samples (a `[epochs, samples]` tensor, an array of
  * per-epoch rows, or a flat row-major array with `epochs` and `samples`). Every sample is a thin
  * line; the mean over samples is a thick line on top; the `topK` samples with the highest final
  * (or mean) loss are highlighted and labelled. Above 300 samples the thin lines are an evenly
- * spaced sample of 300 (said in the subtitle); the mean and the top-k use every sample.
+ * spaced sample of 300 (said in the subtitle); the mean and the top-k use every sample. Above
+ * 5,000 points (epochs × samples) the lines are aggregated, in the spec as in the SVG: two grey
+ * bands per epoch hold the middle 80 % and 50 % of the samples, with their median as a grey line
+ * (said in the subtitle and the summary).
  * NaN or infinite losses are refused with their count and (epoch, sample) positions.
  *
  * @example
@@ -107,7 +113,54 @@ export function trainingDynamicsChart(
     axis: { format: "d", tickMinStep: 1 },
   };
   const y = { field: "loss", type: "quantitative", title: `${lossName} of a sample` };
-  const layers: unknown[] = [
+  // One row per point is 8,190 rows (500 KB of spec) for 273 samples over 30 epochs; bands of
+  // per-epoch quantiles keep the picture of the spread in a few rows per epoch.
+  const banded = E * S > MAX_MARKS;
+  const bandRows = banded
+    ? Array.from({ length: E }, (_, e) => {
+      const sorted = Float64Array.from({ length: S }, (_, s) => at(e, s)).sort();
+      const row: Record<string, number> = { epoch: e + 1, median: quantileSorted(sorted, 0.5) };
+      for (const [lo, hi] of BANDS) {
+        row[`q${lo * 100}`] = quantileSorted(sorted, lo);
+        row[`q${hi * 100}`] = quantileSorted(sorted, hi);
+      }
+      return row;
+    })
+    : [];
+  const bands = {
+    name: "bands",
+    data: { values: bandRows },
+    layer: [
+      ...BANDS.map(([lo, hi], k) => ({
+        mark: { type: "area", color: CHART_COLORS.faint, opacity: k === 0 ? 0.35 : 0.55 },
+        encoding: {
+          x,
+          y: { field: `q${lo * 100}`, type: "quantitative", title: `${lossName} of a sample` },
+          y2: { field: `q${hi * 100}` },
+          tooltip: [
+            { field: "epoch", type: "quantitative" },
+            {
+              field: `q${lo * 100}`,
+              type: "quantitative",
+              title: `${lo * 100}th percentile`,
+              format: ".4~g",
+            },
+            {
+              field: `q${hi * 100}`,
+              type: "quantitative",
+              title: `${hi * 100}th percentile`,
+              format: ".4~g",
+            },
+          ],
+        },
+      })),
+      {
+        mark: { type: "line", color: CHART_COLORS.muted, strokeWidth: 1, strokeDash: [4, 3] },
+        encoding: { x, y: { field: "median", type: "quantitative" } },
+      },
+    ],
+  };
+  const layers: unknown[] = banded ? [bands] : [
     {
       name: "trajectories",
       data: { values: background.flatMap(line) },
@@ -147,7 +200,13 @@ export function trainingDynamicsChart(
         },
         {
           transform: [{ filter: `datum.epoch === ${E}` }],
-          mark: { type: "text", align: "left", dx: 4, fontSize: 10, color: CHART_COLORS.highlight },
+          mark: {
+            type: "text",
+            align: "left",
+            dx: 4,
+            fontSize: 10,
+            color: textColor(CHART_COLORS.highlight),
+          },
           encoding: { x, y, text: { field: "sample", type: "nominal" } },
         },
       ],
@@ -175,7 +234,13 @@ export function trainingDynamicsChart(
       },
       {
         transform: [{ filter: `datum.epoch === ${E}` }],
-        mark: { type: "text", align: "left", dx: 6, fontWeight: "bold", color: CHART_COLORS.mean },
+        mark: {
+          type: "text",
+          align: "left",
+          dx: 6,
+          fontWeight: "bold",
+          color: textColor(CHART_COLORS.mean),
+        },
         encoding: { x, y, text: { field: "label" } },
       },
     ],
@@ -187,14 +252,22 @@ export function trainingDynamicsChart(
         ? `the ${top.length} hardest samples end at ${
           formatNumber(scores[top[top.length - 1]])
         } or more`
+        : banded
+        ? "the bands show the spread of the samples"
         : "each line is a sample"
     }`;
+  const bandNote = [
+    `${formatCount(S)} samples over ${E} epochs (${formatCount(E * S)} points), aggregated:`,
+    "grey bands hold the middle 80 % and 50 % of the samples at each epoch, dashed = median",
+  ];
   const subtitle = [
-    S <= MAX_LINES
-      ? `${formatCount(S)} samples over ${E} epochs, one grey line each`
-      : `${
-        formatCount(S)
-      } samples over ${E} epochs: ${MAX_LINES} evenly spaced samples drawn as grey lines`,
+    ...(banded ? bandNote : [
+      S <= MAX_LINES
+        ? `${formatCount(S)} samples over ${E} epochs, one grey line each`
+        : `${
+          formatCount(S)
+        } samples over ${E} epochs: ${MAX_LINES} evenly spaced samples drawn as grey lines`,
+    ]),
     (top.length > 0
       ? `orange: top ${top.length} by ${rankBy === "final" ? "final" : "mean"} ${lossName}; `
       : "") + "red: the mean over all samples",
@@ -215,6 +288,6 @@ export function trainingDynamicsChart(
         top.map((s) => `${id(s)} (${formatNumber(scores[s])})`).join(", ")
       }`
       : "") +
-    ".";
+    "." + (banded ? ` Drawn aggregated (${formatCount(E * S)} points): ${bandNote[1]}.` : "");
   return new Chart(spec, { summary });
 }

@@ -19,18 +19,30 @@ export type CsvRow = Record<string, string>;
  * if (!dataFilePath("cars.json").endsWith("cars.json")) throw new Error("wrong path");
  * ```
  */
-export function dataFilePath(name: string): string {
+export function dataFilePath(name: string, fn = "dataFilePath"): string {
   if (!/^[\w.-]+$/.test(name)) {
     throw new RangeError(
-      `dataFilePath: name is "${name}", expected a plain file name such as "cars.json"`,
+      `${fn}: name is "${name}", expected a plain file name such as "cars.json"`,
     );
   }
   const url = new URL(name, DATA_DIR);
   try {
     Deno.statSync(url);
-  } catch {
+  } catch (error) {
+    // A missing permission is not a missing file: saying "missing" sends the learner to reinstall.
+    const denied = (Deno.errors as Record<string, unknown>).NotCapable;
+    if (
+      error instanceof Deno.errors.PermissionDenied ||
+      (typeof denied === "function" && error instanceof denied)
+    ) {
+      throw new Deno.errors.PermissionDenied(
+        `${fn}: reading ${url.pathname} was not allowed; run with --allow-read ` +
+          "(or -A), as the losslab kernel and `deno test -A` do",
+      );
+    }
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
     throw new Error(
-      `dataFilePath: ${url.pathname} is missing; the vega-datasets package is installed by ` +
+      `${fn}: ${url.pathname} is missing; the vega-datasets package is installed by ` +
         "`deno install` (./losslab does it), and its data/ folder must hold this file",
     );
   }
@@ -47,13 +59,13 @@ export function dataFilePath(name: string): string {
  * if (cars.length !== 406) throw new Error(`cars has ${cars.length} rows`);
  * ```
  */
-export function readJsonData(name: string): unknown {
-  const path = dataFilePath(name);
+export function readJsonData(name: string, fn = "readJsonData"): unknown {
+  const path = dataFilePath(name, fn);
   const text = Deno.readTextFileSync(path);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SyntaxError(`readJsonData: ${path} is not valid JSON (${(error as Error).message})`);
+    throw new SyntaxError(`${fn}: ${path} is not valid JSON (${(error as Error).message})`);
   }
 }
 
@@ -68,16 +80,16 @@ export function readJsonData(name: string): unknown {
  * if (rows[0].weather === undefined) throw new Error("no weather column");
  * ```
  */
-export function readCsvData(name: string): CsvRow[] {
-  const path = dataFilePath(name);
+export function readCsvData(name: string, fn = "readCsvData"): CsvRow[] {
+  const path = dataFilePath(name, fn);
   const lines = Deno.readTextFileSync(path).split(/\r?\n/).filter((line) => line.trim() !== "");
-  if (lines.length === 0) throw new SyntaxError(`readCsvData: ${path} is empty`);
+  if (lines.length === 0) throw new SyntaxError(`${fn}: ${path} is empty`);
   const header = lines[0].split(",");
   return lines.slice(1).map((line, i) => {
     const fields = line.split(",");
     if (fields.length !== header.length) {
       throw new SyntaxError(
-        `readCsvData: ${path} line ${i + 2} has ${fields.length} fields, expected ${header.length}`,
+        `${fn}: ${path} line ${i + 2} has ${fields.length} fields, expected ${header.length}`,
       );
     }
     return Object.fromEntries(header.map((h, j) => [h, fields[j]]));

@@ -14,7 +14,7 @@ import {
   normalizedAdjacency,
 } from "../_core/graph_edges.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
-import { assertFraction } from "../_core/checks.ts";
+import { assertFraction, assertKnownOptions, assertSeed } from "../_core/checks.ts";
 
 /** A character (node) as the file has it. */
 export interface MiserablesNode {
@@ -94,7 +94,12 @@ export interface MiserablesDataset {
  * ```
  */
 export function loadMiserables(options: MiserablesOptions = {}): MiserablesDataset {
-  return miserablesFromJson(readJsonData("miserables.json"), options);
+  checkOptions("loadMiserables", options);
+  return buildMiserables(
+    "loadMiserables",
+    readJsonData("miserables.json", "loadMiserables"),
+    options,
+  );
 }
 
 /**
@@ -119,10 +124,23 @@ export function miserablesFromJson(
   data: unknown,
   options: MiserablesOptions = {},
 ): MiserablesDataset {
-  const fn = "miserablesFromJson";
-  // Checked here, so a bad split names this function rather than the splitIndices it calls.
+  checkOptions("miserablesFromJson", options);
+  return buildMiserables("miserablesFromJson", data, options);
+}
+
+/** Checked here, so a bad split names the function called rather than the splitIndices it calls. */
+function checkOptions(fn: string, options: MiserablesOptions): void {
+  assertKnownOptions(fn, options, ["seed", "testSplit", "validationSplit"]);
   assertFraction(fn, "options.testSplit", options.testSplit ?? 0.3, "max");
   assertFraction(fn, "options.validationSplit", options.validationSplit ?? 0.2, "max");
+  assertSeed(fn, "options.seed", options.seed ?? 0);
+}
+
+function buildMiserables(
+  fn: string,
+  data: unknown,
+  options: MiserablesOptions,
+): MiserablesDataset {
   const obj = data as { nodes?: unknown; links?: unknown } | null;
   if (
     obj === null || typeof obj !== "object" || !Array.isArray(obj.nodes) ||
@@ -170,7 +188,7 @@ export function miserablesFromJson(
     links,
     edges,
     numNodes: n,
-    numClasses: Math.max(...groups) + 1,
+    numClasses: groups.reduce((a, b) => Math.max(a, b), 0) + 1,
     ...tensors,
     split,
     dispose: () => tf.dispose(Object.values(tensors)),

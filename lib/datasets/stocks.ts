@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { readCsvData } from "./_files.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
-import { assertNonNegativeInteger } from "../_core/checks.ts";
+import { assertKnownOptions, assertNonNegativeInteger } from "../_core/checks.ts";
 
 /** One row of `stocks.csv`, parsed. */
 export interface StockRow {
@@ -81,7 +81,8 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * ```
  */
 export function loadStocks(options: StocksOptions = {}): StocksDataset {
-  return stocksFromRows(readCsvData("stocks.csv"), options);
+  assertKnownOptions("loadStocks", options, ["validationMonths"]);
+  return buildStocks("loadStocks", readCsvData("stocks.csv", "loadStocks"), options);
 }
 
 /**
@@ -106,7 +107,18 @@ export function stocksFromRows(
   csvRows: readonly Readonly<Record<string, string>>[],
   options: StocksOptions = {},
 ): StocksDataset {
-  const fn = "stocksFromRows";
+  return buildStocks("stocksFromRows", csvRows, options);
+}
+
+function buildStocks(
+  fn: string,
+  csvRows: readonly Readonly<Record<string, string>>[],
+  options: StocksOptions,
+): StocksDataset {
+  assertKnownOptions(fn, options, ["validationMonths"]);
+  if (!Array.isArray(csvRows)) {
+    throw new TypeError(`${fn}: csvRows is ${typeof csvRows}, expected an array of CSV rows`);
+  }
   const validationMonths = options.validationMonths ?? 24;
   assertNonNegativeInteger(fn, "options.validationMonths", validationMonths);
   const rows = csvRows.map((r, i) => parseRow(fn, r, i));
@@ -114,7 +126,12 @@ export function stocksFromRows(
   const symbols = [...new Set(rows.map((r) => r.symbol))];
   const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5)) - 1;
   const indices = rows.map((r) => monthIndex(r.month));
-  const first = Math.min(...indices), last = Math.max(...indices);
+  // A loop, not Math.min(...indices): spreading ~120,000 rows into a call overflows the stack.
+  let first = Infinity, last = -Infinity;
+  for (const m of indices) {
+    first = Math.min(first, m);
+    last = Math.max(last, m);
+  }
   const span = last - first + 1; // calendar months
   const time = span - 1; // input months (each needs the next month as target)
   if (time < 1) throw new RangeError(`${fn}: the rows cover a single month, no next-step pairs`);

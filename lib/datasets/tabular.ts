@@ -8,7 +8,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom } from "../_core/random.ts";
-import { assertFraction, assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertAllFinite,
+  assertFraction,
+  assertIntegerIn,
+  assertKnownOptions,
+  assertNumberIn,
+  assertPositiveInteger,
+  assertSeed,
+  describeValue,
+} from "../_core/checks.ts";
 import { readCsvData, readJsonData } from "./_files.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
 
@@ -59,11 +68,20 @@ function shuffleInPlace(a: number[], random: () => number): void {
 export function splitIndices(n: number, options: SplitOptions = {}): Split {
   const fn = "splitIndices";
   assertPositiveInteger(fn, "n", n);
+  assertKnownOptions(fn, options, ["validationSplit", "seed", "stratify"]);
   const fraction = options.validationSplit ?? 0.2;
   assertFraction(fn, "options.validationSplit", fraction, "max");
-  const random = seededRandom(options.seed ?? 0);
+  const seed = options.seed ?? 0;
+  assertSeed(fn, "options.seed", seed);
+  const random = seededRandom(seed);
   const groups = new Map<number, number[]>();
   if (options.stratify !== undefined) {
+    if (options.stratify === null || typeof options.stratify.length !== "number") {
+      throw new TypeError(
+        `${fn}: options.stratify is ${describeValue(options.stratify)}, expected one label per row`,
+      );
+    }
+    assertAllFinite(fn, "options.stratify", options.stratify);
     if (options.stratify.length !== n) {
       throw new RangeError(
         `${fn}: stratify has ${options.stratify.length} labels, expected one per row (${n})`,
@@ -82,8 +100,8 @@ export function splitIndices(n: number, options: SplitOptions = {}): Split {
     const idx = groups.get(key)!;
     shuffleInPlace(idx, random);
     const nVal = Math.round(fraction * idx.length);
-    validation.push(...idx.slice(0, nVal));
-    train.push(...idx.slice(nVal));
+    // One push per index: push(...idx) overflows the stack for a class of ~120,000 rows.
+    for (let j = 0; j < idx.length; j++) (j < nVal ? validation : train).push(idx[j]);
   }
   if (train.length === 0) {
     throw new RangeError(`${fn}: validationSplit ${fraction} leaves no training rows of ${n}`);
@@ -91,6 +109,36 @@ export function splitIndices(n: number, options: SplitOptions = {}): Split {
   train.sort((a, b) => a - b);
   validation.sort((a, b) => a - b);
   return { train, validation };
+}
+
+/**
+ * A matrix of finite numbers with rows of one width, and the rows to use (all by default), each an
+ * index into it.
+ */
+function checkMatrix(
+  fn: string,
+  matrix: readonly (readonly number[])[],
+  rows: readonly number[] | undefined,
+): { use: readonly number[]; d: number } {
+  if (!Array.isArray(matrix) || matrix.length === 0) {
+    throw new RangeError(`${fn}: matrix is ${describeValue(matrix)}, expected rows of numbers`);
+  }
+  const d = Array.isArray(matrix[0]) ? matrix[0].length : 0;
+  matrix.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== d || d === 0) {
+      throw new RangeError(
+        `${fn}: matrix[${i}] is ${describeValue(row)}, expected ${d || "at least 1"} numbers ` +
+          "like row 0",
+      );
+    }
+    assertAllFinite(fn, `matrix[${i}]`, row);
+  });
+  const use = rows ?? matrix.map((_, i) => i);
+  if (use.length === 0) throw new RangeError(`${fn}: rows is empty, expected row indices`);
+  for (let r = 0; r < use.length; r++) {
+    assertIntegerIn(fn, `rows[${r}]`, use[r], { min: 0, max: matrix.length, maxOpen: true });
+  }
+  return { use, d };
 }
 
 /** Per-feature mean and standard deviation, fitted by {@linkcode fitStandardizer}. */
@@ -118,11 +166,7 @@ export function fitStandardizer(
   rows?: readonly number[],
 ): Standardizer {
   const fn = "fitStandardizer";
-  const use = rows ?? matrix.map((_, i) => i);
-  if (use.length === 0 || matrix.length === 0) {
-    throw new RangeError(`${fn}: no rows to fit on`);
-  }
-  const d = matrix[use[0]].length;
+  const { use, d } = checkMatrix(fn, matrix, rows);
   const mean = new Array<number>(d).fill(0), std = new Array<number>(d).fill(0);
   for (const i of use) for (let j = 0; j < d; j++) mean[j] += matrix[i][j] / use.length;
   for (const i of use) for (let j = 0; j < d; j++) std[j] += (matrix[i][j] - mean[j]) ** 2;
@@ -148,9 +192,27 @@ export function standardize(
   standardizer: Standardizer,
   rows?: readonly number[],
 ): Tensor {
-  const use = rows ?? matrix.map((_, i) => i);
-  const { mean, std } = standardizer;
-  const d = mean.length;
+  const fn = "standardize";
+  const { use, d: width } = checkMatrix(fn, matrix, rows);
+  const { mean, std } = standardizer ?? {};
+  if (!Array.isArray(mean) || !Array.isArray(std)) {
+    throw new TypeError(
+      `${fn}: standardizer is ${
+        describeValue(standardizer)
+      }, expected { mean, std } from fitStandardizer`,
+    );
+  }
+  if (mean.length !== width || std.length !== width) {
+    throw new RangeError(
+      `${fn}: standardizer has ${mean.length} means and ${std.length} stds, expected ${width} ` +
+        "(one per column of matrix)",
+    );
+  }
+  assertAllFinite(fn, "standardizer.mean", mean);
+  std.forEach((s, j) =>
+    assertNumberIn(fn, `standardizer.std[${j}]`, s, { min: 0, max: Infinity, minOpen: true })
+  );
+  const d = width;
   const flat = new Float32Array(use.length * d);
   use.forEach((i, r) => {
     for (let j = 0; j < d; j++) flat[r * d + j] = (matrix[i][j] - mean[j]) / std[j];
@@ -227,6 +289,14 @@ function isMissing(v: unknown): boolean {
 
 function buildTabular(spec: TabularSpec): TabularDataset {
   const { source, rows: all, features, target, classification, options, fn } = spec;
+  assertKnownOptions(fn, options, ["features", "validationSplit", "seed"]);
+  if (!Array.isArray(features) || features.some((f) => typeof f !== "string")) {
+    throw new TypeError(
+      `${fn}: options.features is ${describeValue(features)}, expected an array of column names`,
+    );
+  }
+  assertFraction(fn, "options.validationSplit", options.validationSplit ?? 0.2, "max");
+  assertSeed(fn, "options.seed", options.seed ?? 0);
   if (!Array.isArray(all) || all.length === 0 || typeof all[0] !== "object") {
     throw new SyntaxError(`${fn}: ${source} holds no rows of records`);
   }
@@ -325,7 +395,7 @@ export function loadCars(options: LoadOptions = {}): TabularDataset {
   return buildTabular({
     fn: "loadCars",
     source: "cars.json",
-    rows: readJsonData("cars.json") as DataRow[],
+    rows: readJsonData("cars.json", "loadCars") as DataRow[],
     features: options.features ?? CARS_FEATURES,
     target: "Miles_per_Gallon",
     classification: false,
@@ -366,7 +436,7 @@ export function loadPenguins(options: LoadOptions = {}): TabularDataset {
   return buildTabular({
     fn: "loadPenguins",
     source: "penguins.json",
-    rows: readJsonData("penguins.json") as DataRow[],
+    rows: readJsonData("penguins.json", "loadPenguins") as DataRow[],
     features: options.features ?? PENGUIN_FEATURES,
     target: "Species",
     classification: true,
@@ -403,7 +473,7 @@ export function loadSeattleWeather(options: LoadOptions = {}): TabularDataset {
   return buildTabular({
     fn: "loadSeattleWeather",
     source: "seattle-weather.csv",
-    rows: readCsvData("seattle-weather.csv"),
+    rows: readCsvData("seattle-weather.csv", "loadSeattleWeather"),
     features: options.features ?? WEATHER_FEATURES,
     target: "weather",
     classification: true,
@@ -453,7 +523,7 @@ export interface AnscombeDataset {
  */
 export function loadAnscombe(): AnscombeDataset {
   const fn = "loadAnscombe";
-  const rows = readJsonData("anscombe.json") as DataRow[];
+  const rows = readJsonData("anscombe.json", "loadAnscombe") as DataRow[];
   if (!Array.isArray(rows) || rows.some((r) => typeof r?.X !== "number" || !r.Series)) {
     throw new SyntaxError(`${fn}: anscombe.json is not a list of {Series, X, Y} records`);
   }

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 // Imported for its side effect: it keeps tfjs's tfjs-node advert quiet.
 import "./_cpu_advert.ts";
 import { seededRandom } from "../_core/random.ts";
+import { assertKnownOptions, assertSeed } from "../_core/checks.ts";
 
 export { seededRandom };
 
@@ -57,14 +58,13 @@ const nativeRandom = Math.random;
  * ```
  */
 export async function setupBackend(options: SetupOptions = {}): Promise<BackendInfo> {
+  assertKnownOptions("setupBackend", options, ["backend", "seed"]);
   const requested = options.backend ?? "wasm";
   if (requested !== "wasm" && requested !== "cpu") {
     throw new RangeError(`setupBackend: backend is "${requested}", expected "wasm" or "cpu"`);
   }
   const seed = options.seed === undefined ? 42 : options.seed;
-  if (seed !== null && !Number.isFinite(seed)) {
-    throw new RangeError(`setupBackend: seed is ${seed}, expected a finite number or null`);
-  }
+  if (seed !== null) assertSeed("setupBackend", "options.seed", seed, "or null");
   Math.random = seed === null ? nativeRandom : seededRandom(seed);
 
   let fallbackReason: string | undefined;

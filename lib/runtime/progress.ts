@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { assertNonNegativeInteger } from "../_core/checks.ts";
+import {
+  assertIntegerIn,
+  assertKnownOptions,
+  assertNonNegativeInteger,
+  assertOneOf,
+} from "../_core/checks.ts";
 
 /** Where progress goes: a notebook output area, a terminal line, plain log lines, or nowhere. */
 export type ProgressMode = "jupyter" | "terminal" | "log" | "quiet";
@@ -112,7 +117,19 @@ export class Progress {
 
   /** A new display; nothing is shown until the first update. */
   constructor(options: ProgressOptions) {
-    assertNonNegativeInteger("Progress", "total", options.total);
+    assertKnownOptions("Progress", options, ["total", "label", "quiet", "mode", "jupyter"]);
+    if (options === undefined) {
+      throw new TypeError("Progress: options is undefined, expected { total }");
+    }
+    assertNonNegativeInteger("Progress", "options.total", options.total);
+    if (options.mode !== undefined) {
+      assertOneOf("Progress", "options.mode", options.mode, [
+        "jupyter",
+        "terminal",
+        "log",
+        "quiet",
+      ]);
+    }
     this.total = options.total;
     this.#label = options.label ?? "epoch";
     this.#api = options.jupyter ?? jupyterApi();
@@ -123,6 +140,7 @@ export class Progress {
 
   /** Reports that `done` of `total` steps are finished, with a short status text. */
   async update(done: number, status = ""): Promise<void> {
+    assertIntegerIn("Progress.update", "done", done, { min: 0, max: this.total });
     this.#done = done;
     this.text = `${this.#label} ${done}/${this.total}${status ? "  " + status : ""}`;
     const now = Date.now();

@@ -3,13 +3,14 @@
  *
  * @module
  */
+import { settleOutput } from "./output.ts";
 
 /**
- * Prints like `console.log`, then yields to the event loop once. The Deno kernel forwards a cell's
- * stdout to Jupyter from a separate task; when a front end sends the next cell at once (as *Run
- * All* does), text printed at the very end of a cell can otherwise be filed under the next cell.
- * Yielding lets the kernel send it while this cell is still the one running. Outside a notebook it
- * is `console.log` plus one tick.
+ * Prints like `console.log`, then waits until the Deno kernel has sent the text (see
+ * {@linkcode settleOutput}). The kernel sends a cell's output from another thread and labels it
+ * with the request it is handling when it sends it; under *Run All* a line printed at the very end
+ * of a cell could otherwise be filed under the next cell. Outside a notebook it is `console.log`
+ * plus one tick.
  *
  * In a notebook: `await show("mean loss", mean.toFixed(3));`
  *
@@ -22,5 +23,5 @@
 export async function show(...values: unknown[]): Promise<void> {
   // deno-lint-ignore no-console
   console.log(...values);
-  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  await settleOutput();
 }

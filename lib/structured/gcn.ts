@@ -10,7 +10,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TrainableVariable } from "../training/accumulation.ts";
-import { assertNumberIn, assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertAllFinite,
+  assertIntegerIn,
+  assertKnownOptions,
+  assertNumberIn,
+  assertPositiveInteger,
+  assertSeed,
+  describeValue,
+} from "../_core/checks.ts";
 import { sparseCategoricalCrossentropy } from "../losses/probabilistic.ts";
 import {
   formatShape,
@@ -63,11 +71,18 @@ let gcnCount = 0;
  */
 export function createGcn(options: GcnOptions): GcnModel {
   const fn = "createGcn";
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(
+      `${fn}: options is ${describeValue(options)}, expected { inputDim, numClasses }`,
+    );
+  }
+  assertKnownOptions(fn, options, ["inputDim", "numClasses", "hiddenUnits", "seed"]);
   const hidden = options.hiddenUnits ?? 16;
   assertPositiveInteger(fn, "inputDim", options.inputDim);
   assertPositiveInteger(fn, "numClasses", options.numClasses);
   assertPositiveInteger(fn, "hiddenUnits", hidden);
   const seed = options.seed ?? 0;
+  assertSeed(fn, "options.seed", seed);
   const id = gcnCount++;
   const glorot = (rows: number, cols: number, s: number) => {
     const limit = Math.sqrt(6 / (rows + cols));
@@ -132,6 +147,11 @@ export interface NodeClassificationGraph {
  * ```
  */
 export function gcnNodeLosses(model: GcnModel, graph: NodeClassificationGraph): Tensor {
+  checkGraph("gcnNodeLosses", model, graph);
+  return nodeLosses(model, graph);
+}
+
+function nodeLosses(model: GcnModel, graph: NodeClassificationGraph): Tensor {
   return tf.tidy(() =>
     sparseCategoricalCrossentropy(graph.labels, model.logits(graph.adjacency, graph.features), {
       fromLogits: true,
@@ -168,6 +188,15 @@ export function maskedNodeLoss(perNode: TensorInput, mask: TensorInput): Tensor 
   }
   const count = m.reduce((a, b) => a + b, 0);
   if (count === 0) throw new RangeError(`${fn}: mask selects no node, so the loss is 0/0`);
+  const values = perNode instanceof tf.Tensor ? perNode.dataSync() : (perNode as ArrayLike<number>);
+  const selected: number[] = [];
+  m.forEach((v, i) => v === 1 && selected.push(i));
+  assertAllFinite(
+    fn,
+    "perNode (where mask is 1)",
+    selected.map((i) => values[i]),
+    (j) => `node ${selected[j]}`,
+  );
   return tf.tidy(() => {
     const l = toTensor(perNode, fn, "perNode");
     const keep = tf.cast(tf.tensor1d(m), "bool");
@@ -223,21 +252,32 @@ export function trainGcn(
   options: TrainGcnOptions,
 ): GcnHistory {
   const fn = "trainGcn";
+  assertKnownOptions(fn, options, ["trainMask", "validationMask", "epochs", "learningRate"]);
+  if (options === undefined) {
+    throw new TypeError(`${fn}: options is undefined, expected { trainMask }`);
+  }
+  const labels = checkGraph(fn, model, graph);
   const epochs = options.epochs ?? 200;
-  assertPositiveInteger(fn, "epochs", epochs);
+  assertPositiveInteger(fn, "options.epochs", epochs);
   const learningRate = options.learningRate ?? 0.01;
-  assertNumberIn(fn, "learningRate", learningRate, { min: 0, max: Infinity, minOpen: true });
-  const labels = Array.from(graph.labels.dataSync());
-  const trainMask = maskArray(fn, "trainMask", options.trainMask, labels.length);
+  assertNumberIn(fn, "options.learningRate", learningRate, {
+    min: 0,
+    max: Infinity,
+    minOpen: true,
+  });
+  const trainMask = maskArray(fn, "options.trainMask", options.trainMask, labels.length);
+  if (!trainMask.includes(1)) {
+    throw new RangeError(`${fn}: options.trainMask selects no node, so the loss is 0/0`);
+  }
   const validationMask = options.validationMask === undefined
     ? undefined
-    : maskArray(fn, "validationMask", options.validationMask, labels.length);
+    : maskArray(fn, "options.validationMask", options.validationMask, labels.length);
   const optimizer = tf.train.adam(learningRate);
   const history: GcnHistory = { loss: [], trainAccuracy: 0, validationAccuracy: [] };
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const cost = optimizer.minimize(
-        () => maskedNodeLoss(gcnNodeLosses(model, graph), trainMask) as tf.Scalar,
+        () => maskedNodeLoss(nodeLosses(model, graph), trainMask) as tf.Scalar,
         true,
         model.variables,
       );
@@ -277,7 +317,73 @@ function maskArray(fn: string, arg: string, mask: TensorInput, n: number): numbe
   if (shape.length !== 1 || shape[0] !== n) {
     throw new RangeError(`${fn}: ${arg} has shape ${formatShape(shape)}, expected [${n}]`);
   }
-  return mask instanceof tf.Tensor ? Array.from(mask.dataSync()) : (mask as number[]).slice();
+  const m = mask instanceof tf.Tensor ? Array.from(mask.dataSync()) : (mask as number[]).slice();
+  const bad = m.findIndex((v) => v !== 0 && v !== 1);
+  if (bad >= 0) {
+    throw new RangeError(`${fn}: ${arg}[${bad}] is ${describeValue(m[bad])}, expected 0 or 1`);
+  }
+  return m;
+}
+
+/**
+ * The graph checked against the model, before any tensor is made: shapes, labels in
+ * `[0, numClasses)`, finite features. Returns the labels.
+ */
+function checkGraph(fn: string, model: GcnModel, graph: NodeClassificationGraph): number[] {
+  if (
+    model === null || typeof model !== "object" || !Array.isArray(model.variables) ||
+    model.variables.length !== 4 || typeof model.logits !== "function"
+  ) {
+    throw new TypeError(`${fn}: model is ${describeValue(model)}, expected a createGcn model`);
+  }
+  if (graph === null || typeof graph !== "object") {
+    throw new TypeError(
+      `${fn}: graph is ${describeValue(graph)}, expected { adjacency, features, labels }`,
+    );
+  }
+  for (const arg of ["adjacency", "features"] as const) {
+    const t = graph[arg];
+    if (!(t instanceof tf.Tensor) || t.isDisposed) {
+      throw new TypeError(
+        `${fn}: graph.${arg} is ${
+          t instanceof tf.Tensor ? "a disposed tensor" : describeValue(t)
+        }, expected a tensor`,
+      );
+    }
+  }
+  const inputDim = model.variables[0].shape[0], numClasses = model.variables[3].shape[0];
+  const { adjacency, features } = graph;
+  const n = adjacency.shape[0];
+  if (adjacency.rank !== 2 || adjacency.shape[1] !== n || n === 0) {
+    throw new RangeError(
+      `${fn}: graph.adjacency has shape ${formatShape(adjacency.shape)}, expected [n, n], n >= 1`,
+    );
+  }
+  if (features.rank !== 2 || features.shape[0] !== n || features.shape[1] !== inputDim) {
+    throw new RangeError(
+      `${fn}: graph.features has shape ${
+        formatShape(features.shape)
+      }, expected [${n}, ${inputDim}]`,
+    );
+  }
+  const ls = shapeOf(graph.labels, fn, "graph.labels");
+  if (ls.length !== 1 || ls[0] !== n) {
+    throw new RangeError(`${fn}: graph.labels has shape ${formatShape(ls)}, expected [${n}]`);
+  }
+  const labels = graph.labels instanceof tf.Tensor
+    ? Array.from(graph.labels.dataSync())
+    : Array.from(graph.labels as ArrayLike<number>);
+  labels.forEach((c, i) =>
+    assertIntegerIn(fn, `graph.labels[${i}]`, c, { min: 0, max: numClasses, maxOpen: true })
+  );
+  assertAllFinite(
+    fn,
+    "graph.features",
+    features.dataSync(),
+    (i) => `node ${Math.floor(i / inputDim)}`,
+  );
+  assertAllFinite(fn, "graph.adjacency", adjacency.dataSync(), (i) => `row ${Math.floor(i / n)}`);
+  return labels;
 }
 
 /**
@@ -296,5 +402,6 @@ function maskArray(fn: string, arg: string, mask: TensorInput, n: number): numbe
  * ```
  */
 export function gcnPredictions(model: GcnModel, graph: NodeClassificationGraph): number[] {
+  checkGraph("gcnPredictions", model, graph);
   return predict(model, graph);
 }

@@ -5,8 +5,14 @@
  * @module
  */
 import { seededRandom } from "../_core/random.ts";
-import { type Edge, neighbourLists, type NodeSplit } from "../_core/graph_edges.ts";
-import { assertNonNegativeInteger } from "../_core/checks.ts";
+import { checkEdges, type Edge, neighbourLists, type NodeSplit } from "../_core/graph_edges.ts";
+import {
+  assertAllFinite,
+  assertKnownOptions,
+  assertNonNegativeInteger,
+  assertSeed,
+  describeValue,
+} from "../_core/checks.ts";
 
 /** Options for {@linkcode forceLayout}. */
 export interface ForceLayoutOptions {
@@ -44,10 +50,14 @@ export function forceLayout(
   options: ForceLayoutOptions = {},
 ): GraphLayout {
   const fn = "forceLayout";
+  assertKnownOptions(fn, options, ["seed", "iterations"]);
   const iterations = options.iterations ?? 300;
   assertNonNegativeInteger(fn, "options.iterations", iterations);
+  const seed = options.seed ?? 0;
+  assertSeed(fn, "options.seed", seed);
+  checkEdges(fn, numNodes, edges);
   const neighbours = neighbourLists(numNodes, edges);
-  const random = seededRandom(options.seed ?? 0);
+  const random = seededRandom(seed);
   const x = Float64Array.from({ length: numNodes }, () => random());
   const y = Float64Array.from({ length: numNodes }, () => random());
   const k = Math.sqrt(1 / numNodes);
@@ -92,8 +102,15 @@ export function forceLayout(
 }
 
 function scaleToUnit(x: Float64Array, y: Float64Array): GraphLayout {
-  const minX = Math.min(...x), minY = Math.min(...y);
-  const span = Math.max(Math.max(...x) - minX, Math.max(...y) - minY) || 1;
+  // Loops, not Math.min(...x): spreading a large graph's coordinates overflows the stack.
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    minX = Math.min(minX, x[i]);
+    maxX = Math.max(maxX, x[i]);
+    minY = Math.min(minY, y[i]);
+    maxY = Math.max(maxY, y[i]);
+  }
+  const span = Math.max(maxX - minX, maxY - minY) || 1;
   const round = (v: number) => Math.round(v * 1e6) / 1e6;
   return {
     x: Array.from(x, (v) => round((v - minX) / span)),
@@ -178,6 +195,17 @@ export interface GraphViewData {
  */
 export function graphViewData(input: GraphViewInput): GraphViewData {
   const fn = "graphViewData";
+  if (input === null || typeof input !== "object") {
+    throw new TypeError(
+      `${fn}: input is ${describeValue(input)}, expected { layout, edges, loss, split, labels }`,
+    );
+  }
+  assertKnownOptions(fn, input, ["layout", "edges", "loss", "split", "labels", "names"], "input");
+  for (const arg of ["layout", "loss", "split", "labels", "edges"] as const) {
+    if (input[arg] === null || typeof input[arg] !== "object") {
+      throw new TypeError(`${fn}: input.${arg} is ${describeValue(input[arg])}, expected an array`);
+    }
+  }
   const n = input.layout.x.length;
   const lengths: [string, number][] = [
     ["layout.y", input.layout.y.length],
@@ -191,6 +219,10 @@ export function graphViewData(input: GraphViewInput): GraphViewData {
       throw new RangeError(`${fn}: ${name} has ${length} entries, expected ${n} (one per node)`);
     }
   }
+  assertAllFinite(fn, "loss", input.loss, (i) => `node ${i}`);
+  assertAllFinite(fn, "layout.x", input.layout.x, (i) => `node ${i}`);
+  assertAllFinite(fn, "layout.y", input.layout.y, (i) => `node ${i}`);
+  checkEdges(fn, n, input.edges);
   const neighbours = neighbourLists(n, input.edges);
   const nodes = Array.from({ length: n }, (_, i): GraphViewNode => ({
     id: i,

@@ -13,7 +13,16 @@ import {
 } from "../losses/masked.ts";
 import { meanSquaredError } from "../losses/regression.ts";
 import type { TokenLossFunction, TrainableVariable } from "../training/accumulation.ts";
-import { assertNumberIn, assertOneOf, assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertAllFinite,
+  assertIntegerIn,
+  assertKnownOptions,
+  assertNumberIn,
+  assertOneOf,
+  assertPositiveInteger,
+  assertSeed,
+  describeValue,
+} from "../_core/checks.ts";
 import { formatShape, type Tensor } from "../_core/tensor_input.ts";
 
 /** A tfjs `LayersModel` mapping `[batch, time, 1]` to `[batch, time, 1]`. */
@@ -45,9 +54,11 @@ export interface SequenceModelOptions {
  * ```
  */
 export function createSequenceModel(options: SequenceModelOptions = {}): SequenceModel {
+  assertKnownOptions("createSequenceModel", options, ["units", "seed"]);
   const units = options.units ?? 8;
-  assertPositiveInteger("createSequenceModel", "units", units);
+  assertPositiveInteger("createSequenceModel", "options.units", units);
   const seed = options.seed ?? 0;
+  assertSeed("createSequenceModel", "options.seed", seed);
   const model = tf.sequential();
   model.add(tf.layers.simpleRNN({
     units,
@@ -83,15 +94,11 @@ export function createSequenceModel(options: SequenceModelOptions = {}): Sequenc
  * ```
  */
 export function perTimestepLosses(model: SequenceModel, x: Tensor, y: Tensor): Tensor {
-  const fn = "perTimestepLosses";
-  if (x.rank !== 3 || x.shape[2] !== 1) {
-    throw new RangeError(`${fn}: x has shape ${formatShape(x.shape)}, expected [batch, time, 1]`);
-  }
-  if (y.shape.join() !== x.shape.join()) {
-    throw new RangeError(
-      `${fn}: y has shape ${formatShape(y.shape)}, expected ${formatShape(x.shape)} like x`,
-    );
-  }
+  checkSequenceData("perTimestepLosses", model, x, y);
+  return timestepLosses(model, x, y);
+}
+
+function timestepLosses(model: SequenceModel, x: Tensor, y: Tensor): Tensor {
   return tf.tidy(() => meanSquaredError(y, model.apply(x) as tf.Tensor));
 }
 
@@ -129,26 +136,40 @@ export function trainSequenceModel(
   options: TrainSequenceOptions = {},
 ): { loss: number[] } {
   const fn = "trainSequenceModel";
+  assertKnownOptions(fn, options, ["normalization", "epochs", "learningRate", "lengths", "mask"]);
+  checkSequenceData(fn, model, x, y);
   const epochs = options.epochs ?? 50;
-  assertPositiveInteger(fn, "epochs", epochs);
+  assertPositiveInteger(fn, "options.epochs", epochs);
   const learningRate = options.learningRate ?? 0.01;
-  assertNumberIn(fn, "learningRate", learningRate, { min: 0, max: Infinity, minOpen: true });
+  assertNumberIn(fn, "options.learningRate", learningRate, {
+    min: 0,
+    max: Infinity,
+    minOpen: true,
+  });
   const normalization = options.normalization ?? "token";
-  assertOneOf(fn, "normalization", normalization, SEQUENCE_NORMALIZATIONS);
+  assertOneOf(fn, "options.normalization", normalization, SEQUENCE_NORMALIZATIONS);
   const spec: MaskSpec = options.mask !== undefined
     ? { mask: options.mask }
     : options.lengths !== undefined
     ? { lengths: options.lengths }
     : {};
   // Check shapes and the mask once, before any step, so a bad mask fails with a clear message.
-  tf.dispose(tf.tidy(() => maskedLoss(perTimestepLosses(model, x, y), { ...spec, normalization })));
+  try {
+    tf.dispose(tf.tidy(() => maskedLoss(timestepLosses(model, x, y), { ...spec, normalization })));
+  } catch (error) {
+    // maskedLoss names itself; the learner called this function with these options.
+    const message = String((error as Error)?.message);
+    if (!message.startsWith("maskedLoss: ")) throw error;
+    const Kind = error instanceof TypeError ? TypeError : RangeError;
+    throw new Kind(`${fn}: options.${message.slice("maskedLoss: ".length)}`);
+  }
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(learningRate);
   const loss: number[] = [];
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const cost = optimizer.minimize(
-        () => maskedLoss(perTimestepLosses(model, x, y), { ...spec, normalization }) as tf.Scalar,
+        () => maskedLoss(timestepLosses(model, x, y), { ...spec, normalization }) as tf.Scalar,
         true,
         variables,
       );
@@ -179,11 +200,45 @@ export function trainSequenceModel(
  * ```
  */
 export function sequenceTokenLoss(model: SequenceModel, x: Tensor, y: Tensor): TokenLossFunction {
-  return (start: number, end: number) =>
-    tf.tidy(() => {
+  const fn = "sequenceTokenLoss";
+  checkSequenceData(fn, model, x, y);
+  return (start: number, end: number) => {
+    assertIntegerIn(fn, "start", start, { min: 0, max: x.shape[0], maxOpen: true });
+    assertIntegerIn(fn, "end", end, { min: start + 1, max: x.shape[0] });
+    return tf.tidy(() => {
       const rows = (t: Tensor) => t.slice([start, 0, 0], [end - start, -1, -1]);
-      return perTimestepLosses(model, rows(x), rows(y));
+      return timestepLosses(model, rows(x), rows(y));
     });
+  };
+}
+
+/** Model, inputs and targets checked before any tensor is made: shapes alike, values finite. */
+function checkSequenceData(fn: string, model: SequenceModel, x: Tensor, y: Tensor): void {
+  if (!(model instanceof tf.LayersModel)) {
+    throw new TypeError(
+      `${fn}: model is ${describeValue(model)}, expected a model from createSequenceModel`,
+    );
+  }
+  for (const [arg, t] of [["x", x], ["y", y]] as const) {
+    if (!(t instanceof tf.Tensor) || t.isDisposed) {
+      throw new TypeError(
+        `${fn}: ${arg} is ${
+          t instanceof tf.Tensor ? "a disposed tensor" : describeValue(t)
+        }, expected a [batch, time, 1] tensor`,
+      );
+    }
+  }
+  if (x.rank !== 3 || x.shape[2] !== 1 || x.shape[0] === 0) {
+    throw new RangeError(`${fn}: x has shape ${formatShape(x.shape)}, expected [batch, time, 1]`);
+  }
+  if (y.shape.join() !== x.shape.join()) {
+    throw new RangeError(
+      `${fn}: y has shape ${formatShape(y.shape)}, expected ${formatShape(x.shape)} like x`,
+    );
+  }
+  const time = x.shape[1] as number;
+  assertAllFinite(fn, "x", x.dataSync(), (i) => `[${Math.floor(i / time)}, ${i % time}]`);
+  assertAllFinite(fn, "y", y.dataSync(), (i) => `[${Math.floor(i / time)}, ${i % time}]`);
 }
 
 /**
@@ -199,5 +254,10 @@ export function sequenceTokenLoss(model: SequenceModel, x: Tensor, y: Tensor): T
  * ```
  */
 export function trainableVariables(model: SequenceModel): TrainableVariable[] {
+  if (!(model instanceof tf.LayersModel)) {
+    throw new TypeError(
+      `trainableVariables: model is ${describeValue(model)}, expected a tfjs layers model`,
+    );
+  }
   return model.trainableWeights.map((w) => w.read() as TrainableVariable);
 }

@@ -15,8 +15,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { maskedLoss, type MaskSpec, resolveMask } from "../losses/masked.ts";
-import { assertIntegerIn, assertOneOf, assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertIntegerIn,
+  assertKnownOptions,
+  assertOneOf,
+  assertPositiveInteger,
+} from "../_core/checks.ts";
+import { variableGradsFreeingTape } from "../_core/gradients.ts";
 import { formatShape, shapeOf, type Tensor } from "../_core/tensor_input.ts";
+
+const ACCUMULATE_OPTION_KEYS = ["microBatches", "normalization", "variables", "lengths", "mask"];
 
 /** A tfjs trainable variable (`tf.Variable`), named so documented signatures can refer to it. */
 export type TrainableVariable = tf.Variable;
@@ -125,13 +133,25 @@ export function accumulateGradients(
   options: AccumulateOptions,
 ): AccumulatedGradients {
   const fn = "accumulateGradients";
+  assertKnownOptions(fn, options, ACCUMULATE_OPTION_KEYS);
+  if (options === undefined) {
+    throw new TypeError(`${fn}: options is undefined, expected { lengths } or { mask }`);
+  }
   if (typeof tokenLoss !== "function") {
     throw new TypeError(`${fn}: tokenLoss is ${typeof tokenLoss}, expected a function`);
   }
   const normalization = options.normalization ?? "num_items_in_batch";
   assertOneOf(fn, "normalization", normalization, NORMALIZATIONS);
   const step = stepMask(fn, options);
-  const rows = microBatchRows(step.batch, options.microBatches ?? 1);
+  const microBatches = options.microBatches ?? 1;
+  assertIntegerIn(
+    fn,
+    "options.microBatches",
+    microBatches,
+    { min: 1, max: step.batch },
+    "(rows of the step)",
+  );
+  const rows = microBatchRows(step.batch, microBatches);
   const tokens = rows.map(([s, e]) => step.counts.slice(s, e).reduce((a, b) => a + b, 0));
   const numItems = tokens.reduce((a, b) => a + b, 0);
   if (numItems === 0) {
@@ -168,7 +188,7 @@ export function accumulateGradients(
           ? maskedLoss(perToken, { ...slice, numItemsInBatch: numItems })
           : maskedLoss(perToken, slice);
       };
-      const { value, grads: g } = tf.variableGrads(
+      const { value, grads: g } = variableGradsFreeingTape(
         f as () => tf.Scalar,
         options.variables as tf.Variable[] | undefined,
       );

@@ -14,6 +14,8 @@ import {
   toTensor,
 } from "../_core/tensor_input.ts";
 import type { LayersModel, ModelFunction, Variable } from "./train.ts";
+import { assertAllFinite, assertKnownOptions, assertSeed } from "../_core/checks.ts";
+import { variableGradsFreeingTape } from "../_core/gradients.ts";
 
 /**
  * `"loop"`: one backward pass per sample (any model). `"dense"`: one backward pass for the batch,
@@ -111,7 +113,7 @@ function loopNorms(
   for (let i = 0; i < n; i++) {
     out[i] = tf.tidy(() => {
       const xi = xt.slice(i, 1), yi = yt.slice(i, 1);
-      const { grads } = tf.variableGrads(
+      const { grads } = variableGradsFreeingTape(
         () => tf.sum(options.loss(yi, forward(xi))) as tf.Scalar,
         vars,
       );
@@ -185,6 +187,21 @@ export function perSampleGradientNorms(
   options: PerSampleGradientOptions,
 ): Float32Array {
   const fn = "perSampleGradientNorms";
+  assertKnownOptions(fn, options, NORM_OPTION_KEYS);
+  return gradientNorms(fn, model, x, y, options);
+}
+
+const NORM_OPTION_KEYS = ["loss", "method", "variables"];
+const DP_OPTION_KEYS = [...NORM_OPTION_KEYS, "clipNorm", "noiseMultiplier", "seed"];
+
+/** The norms, with errors naming `fn` (the function the learner called). */
+function gradientNorms(
+  fn: string,
+  model: LayersModel | ModelFunction,
+  x: TensorInput,
+  y: TensorInput,
+  options: PerSampleGradientOptions,
+): Float32Array {
   if (typeof options?.loss !== "function") {
     throw new TypeError(`${fn}: options.loss must be a per-sample loss function`);
   }
@@ -204,7 +221,11 @@ export function perSampleGradientNorms(
   const xt = tf.tidy(() => toTensor(x, fn, "x").clone()),
     yt = tf.tidy(() => toTensor(y, fn, "y").clone());
   try {
-    return specs ? denseNorms(specs, xt, yt, options.loss) : loopNorms(model, xt, yt, options);
+    const norms = specs
+      ? denseNorms(specs, xt, yt, options.loss)
+      : loopNorms(model, xt, yt, options);
+    assertAllFinite(fn, "the per-sample gradient norms", norms, (i) => `sample ${i}`);
+    return norms;
   } finally {
     tf.dispose([xt, yt]);
   }
@@ -260,6 +281,8 @@ export function dpClippedGradients(
   options: DpClipOptions,
 ): DpClipResult {
   const fn = "dpClippedGradients";
+  assertKnownOptions(fn, options, DP_OPTION_KEYS);
+  if (options?.seed !== undefined) assertSeed(fn, "options.seed", options.seed);
   const c = options?.clipNorm;
   if (!(c > 0 && Number.isFinite(c))) {
     throw new RangeError(`${fn}: clipNorm is ${c}, expected a finite number > 0`);
@@ -268,7 +291,7 @@ export function dpClippedGradients(
   if (!(sigma >= 0 && Number.isFinite(sigma))) {
     throw new RangeError(`${fn}: noiseMultiplier is ${sigma}, expected a finite number >= 0`);
   }
-  const norms = perSampleGradientNorms(model, x, y, options);
+  const norms = gradientNorms(fn, model, x, y, options);
   const n = norms.length;
   const factors = Float32Array.from(norms, (g) => (g > c ? c / g : 1));
   const clipped = norms.reduce((k, g) => k + (g > c ? 1 : 0), 0);
@@ -276,7 +299,7 @@ export function dpClippedGradients(
   const forward = forwardOf(model);
   const grads = tf.tidy(() => {
     const xt = toTensor(x, fn, "x"), yt = toTensor(y, fn, "y");
-    const { grads } = tf.variableGrads(
+    const { grads } = variableGradsFreeingTape(
       () => tf.sum(tf.mul(options.loss(yt, forward(xt)), tf.tensor1d(factors))) as tf.Scalar,
       vars,
     );

@@ -6,7 +6,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { assertIntegerIn, assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertIntegerIn,
+  assertKnownOptions,
+  assertOneOf,
+  assertPositiveInteger,
+} from "../_core/checks.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
 
 /**
@@ -68,13 +73,26 @@ export class SampleTracker {
   #loss: Float32Array;
   #prob: Float32Array | null;
   #correct: Uint8Array | null;
+  /** 1 where a sample was recorded in an epoch: statistics are over these only. */
+  #seen: Uint8Array;
 
   /** An empty tracker for `numSamples` samples. */
   constructor(numSamples: number, options: TrackOptions & { task: TrackTask }) {
     assertPositiveInteger("SampleTracker", "numSamples", numSamples);
+    assertKnownOptions("SampleTracker", options, ["pass", "task", "fromLogits"]);
+    if (options === undefined) {
+      throw new TypeError("SampleTracker: options is undefined, expected { task }");
+    }
+    assertOneOf("SampleTracker", "options.task", options.task, [
+      "regression",
+      "binary",
+      "multiclass",
+    ]);
+    assertOneOf("SampleTracker", "options.pass", options.pass ?? "training", ["training", "clean"]);
     this.numSamples = numSamples;
     this.pass = options.pass ?? "training";
     this.task = options.task;
+    this.#seen = new Uint8Array(numSamples * 8);
     this.#loss = new Float32Array(numSamples * 8).fill(NaN);
     const classes = this.task !== "regression";
     this.#prob = classes ? new Float32Array(numSamples * 8).fill(NaN) : null;
@@ -109,6 +127,9 @@ export class SampleTracker {
       const loss = new Float32Array(size).fill(NaN);
       loss.set(this.#loss);
       this.#loss = loss;
+      const seen = new Uint8Array(size);
+      seen.set(this.#seen);
+      this.#seen = seen;
       if (this.#prob) {
         const prob = new Float32Array(size).fill(NaN);
         prob.set(this.#prob);
@@ -130,10 +151,31 @@ export class SampleTracker {
     trueProb?: ArrayLike<number>,
     correct?: ArrayLike<number>,
   ): void {
-    if (this.#epochs === 0) throw new RangeError("SampleTracker.record: call startEpoch first");
+    const fn = "SampleTracker.record";
+    if (this.#epochs === 0) throw new RangeError(`${fn}: call startEpoch first`);
+    const lengths: [string, ArrayLike<number> | undefined][] = [
+      ["loss", loss],
+      ["trueProb", trueProb],
+      ["correct", correct],
+    ];
+    for (const [name, values] of lengths) {
+      if (values !== undefined && values.length !== samples.length) {
+        throw new RangeError(
+          `${fn}: ${name} has ${values.length} values, expected ${samples.length} (one per sample)`,
+        );
+      }
+    }
+    for (let j = 0; j < samples.length; j++) {
+      assertIntegerIn(fn, `samples[${j}]`, samples[j], {
+        min: 0,
+        max: this.numSamples,
+        maxOpen: true,
+      });
+    }
     const base = (this.#epochs - 1) * this.numSamples;
     for (let j = 0; j < samples.length; j++) {
       const at = base + samples[j];
+      this.#seen[at] = 1;
       this.#loss[at] = loss[j];
       if (this.#prob && trueProb) this.#prob[at] = trueProb[j];
       if (this.#correct && correct) this.#correct[at] = correct[j];
@@ -197,24 +239,38 @@ export class SampleTracker {
     };
   }
 
-  /** Mean per-sample loss of each epoch. */
+  /** Mean per-sample loss of each epoch, over the samples recorded in it. */
   meanLoss(): number[] {
-    return Array.from({ length: this.#epochs }, (_, e) => mean(this.epoch(e).loss));
+    return Array.from(
+      { length: this.#epochs },
+      (_, e) => this.#seenMean("meanLoss", this.#loss, e),
+    );
   }
 
-  /** Fraction of samples predicted correctly in each epoch (classification; else NaNs). */
+  /** Fraction of recorded samples predicted correctly in each epoch (classification; else NaNs). */
   accuracy(): number[] {
-    return Array.from({ length: this.#epochs }, (_, e) => {
-      const c = this.epoch(e).correct;
-      return c ? mean(c) : NaN;
-    });
+    const correct = this.#correct;
+    return Array.from(
+      { length: this.#epochs },
+      (_, e) => correct ? this.#seenMean("accuracy", correct, e) : NaN,
+    );
   }
-}
 
-function mean(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  return s / a.length;
+  /** Mean over the samples recorded in epoch `e` (an epoch stopped early saw only some). */
+  #seenMean(method: string, values: ArrayLike<number>, e: number): number {
+    const a = e * this.numSamples;
+    let sum = 0, count = 0;
+    for (let i = a; i < a + this.numSamples; i++) {
+      if (this.#seen[i]) {
+        sum += values[i];
+        count++;
+      }
+    }
+    if (count === 0) {
+      throw new RangeError(`SampleTracker.${method}: epoch ${e} has no recorded sample`);
+    }
+    return sum / count;
+  }
 }
 
 /** The task to track for predictions of `predShape` when none is given. */

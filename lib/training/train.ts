@@ -6,7 +6,14 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { assertFiniteNumber, assertPositiveInteger } from "../_core/checks.ts";
+import { variableGradsFreeingTape as gradsFreeingTape } from "../_core/gradients.ts";
+import {
+  assertAllFinite,
+  assertIntegerIn,
+  assertKnownOptions,
+  assertPositiveInteger,
+  assertSeed,
+} from "../_core/checks.ts";
 import { formatNumber } from "../_core/format_number.ts";
 import { seededRandom } from "../_core/random.ts";
 import type { LossFunction, PerSampleLoss } from "../losses/make_loss.ts";
@@ -146,6 +153,13 @@ export class NonFiniteLossError extends Error {
 
   /** Builds the error and its message. */
   constructor(epoch: number, batch: number, sample: number, value: number) {
+    // Checked before super(): a wrong position would otherwise appear in the message as fact.
+    assertIntegerIn("NonFiniteLossError", "epoch", epoch, { min: 0, max: Infinity });
+    assertIntegerIn("NonFiniteLossError", "batch", batch, { min: 0, max: Infinity });
+    assertIntegerIn("NonFiniteLossError", "sample", sample, { min: -1, max: Infinity });
+    if (typeof value !== "number") {
+      throw new TypeError(`NonFiniteLossError: value is ${typeof value}, expected a number`);
+    }
     super(
       `train: the loss became ${value} at epoch ${epoch}, batch ${batch}` +
         (sample >= 0
@@ -269,6 +283,24 @@ interface TrainPlan {
   validation: CheckedData | null;
 }
 
+const TRAIN_OPTION_KEYS = [
+  "loss",
+  "reduction",
+  "optimizer",
+  "epochs",
+  "batchSize",
+  "shuffle",
+  "seed",
+  "sampleWeight",
+  "classWeight",
+  "validationData",
+  "track",
+  "callbacks",
+  "variables",
+  "quiet",
+];
+const TRACK_OPTION_KEYS = ["pass", "task", "fromLogits"];
+
 /** Validates the whole call, in the order the errors have always been reported. */
 function checkTrainCall(
   model: LayersModel | ModelFunction,
@@ -276,6 +308,7 @@ function checkTrainCall(
   y: TensorInput,
   options: TrainOptions,
 ): TrainPlan {
+  assertKnownOptions(FN, options, TRAIN_OPTION_KEYS);
   const perSample = checkLoss(options);
   const reduce = resolveReduction(options);
   const epochs = options.epochs ?? 1;
@@ -287,6 +320,7 @@ function checkTrainCall(
   const data = checkData(FN, x, y, options.sampleWeight, options.classWeight);
   const validation = checkValidation(options.validationData);
   const track = options.track === true ? {} : options.track ? options.track : null;
+  if (track !== null) assertKnownOptions(FN, track, TRACK_OPTION_KEYS, "options.track");
   return { perSample, reduce, model: bound, epochs, batchSize, random, track, data, validation };
 }
 
@@ -317,7 +351,7 @@ function resolveReduction(options: TrainOptions): ReduceFunction {
 /** The shuffle's random source: seeded, or `Math.random` as `model.fit` uses. */
 function shuffleSource(seed: number | undefined): () => number {
   if (seed === undefined) return Math.random;
-  assertFiniteNumber(FN, "seed", seed);
+  assertSeed(FN, "seed", seed);
   return seededRandom(seed);
 }
 
@@ -585,7 +619,24 @@ function evaluate(run: Run, v: Prepared): number {
     sum += tf.tidy(() => {
       const xb = v.x.slice(start, end - start), yb = v.y.slice(start, end - start);
       const wb = v.w ? v.w.slice(start, end - start) : null;
-      return reduce(perSample(yb, model.forward(xb, false)), wb).dataSync()[0];
+      const per = perSample(yb, model.forward(xb, false));
+      const value = reduce(per, wb).dataSync()[0];
+      // A NaN validation loss would be logged as a number and plotted; refuse it like training does.
+      if (!Number.isFinite(value)) {
+        assertAllFinite(
+          FN,
+          "the validation loss",
+          per.dataSync(),
+          (i) => `validation sample ${start + i}`,
+        );
+        assertAllFinite(
+          FN,
+          "the validation loss",
+          [value],
+          () => `validation batch from sample ${start}`,
+        );
+      }
+      return value;
     }) * (end - start);
   }
   return sum / v.n;
@@ -653,32 +704,33 @@ function batchGradients(
     const per = tf.keep(plan.perSample(yb, pred));
     kept.push(per);
     if (wb && per.rank === 0) throw scalarLossWithWeights();
+    if (per.rank > 0 && per.shape[0] !== ids.length) {
+      throw new RangeError(
+        `${FN}: options.loss returned shape ${
+          formatShape(per.shape)
+        } for a batch of ${ids.length}` +
+          ` samples, expected [${ids.length}] (one loss per sample)`,
+      );
+    }
     let loss = plan.reduce(per, wb) as tf.Scalar;
     for (const r of plan.model.regularizers()) loss = tf.add(loss, r);
     return loss;
   }, plan.model.variables);
 }
 
-/**
- * `tf.variableGrads`, minus a tfjs leak: the forward pass keeps clones of its tensors for the
- * backward pass, and tfjs frees them only when the gradient completes, so an error in the model
- * or the loss would strand them.
- */
+/** The shared tape-freeing gradient, with tfjs's "no connection" error said in train's words. */
 function variableGradsFreeingTape(
   f: () => tf.Scalar,
   varList: tf.Variable[] | undefined,
 ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-  const engine = tf.engine();
-  const ours: { tape?: typeof engine.state.activeTape } = {};
   try {
-    return tf.variableGrads(() => {
-      ours.tape = engine.state.activeTape;
-      return f();
-    }, varList);
+    return gradsFreeingTape(f, varList);
   } catch (error) {
-    // A tape shared with an enclosing gradient (depth > 0) is not ours to free.
-    if (ours.tape && engine.state.gradientDepth === 0) {
-      for (const node of ours.tape) tf.dispose(node.saved ?? []);
+    if (String((error as Error)?.message).startsWith("Cannot find a connection")) {
+      throw new RangeError(
+        `${FN}: the loss does not depend on the trained variables (options.variables, or the ` +
+          "model's weights), so there is no gradient; build the loss from the prediction",
+      );
     }
     throw error;
   }

@@ -1,12 +1,15 @@
 import { assert, assertThrowsWith } from "../assert.ts";
 import {
+  assertAllFinite,
   assertFiniteNumber,
   assertFraction,
   assertIntegerIn,
+  assertKnownOptions,
   assertNonNegativeInteger,
   assertNumberIn,
   assertOneOf,
   assertPositiveInteger,
+  assertSeed,
   describeValue,
   formatInterval,
 } from "../../lib/_core/checks.ts";
@@ -94,4 +97,66 @@ Deno.test("checks: a non-number is a TypeError; valid values and open ends pass"
   assertIntegerIn("f", "i", 1, { min: 0, max: 2, maxOpen: true });
   assertOneOf("f", "order", "data", ["sorted", "data"]);
   assertThrowsWith(() => assertFraction("f", "p", 0, "min"), RangeError, "(0, 1]");
+});
+
+Deno.test("assertKnownOptions: unknown key names the closest valid one; non-objects are TypeErrors", () => {
+  const allowed = ["batchSize", "epochs", "sampleWeight"];
+  assertKnownOptions("demo", undefined, allowed);
+  assertKnownOptions("demo", {}, allowed);
+  assertKnownOptions("demo", { epochs: 1, batchSize: 2 }, allowed);
+  assert.throws(
+    () => assertKnownOptions("demo", { batch_size: 2 }, allowed),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message ===
+        'demo: options.batch_size is not an option, did you mean "batchSize"? expected one of ' +
+          '"batchSize", "epochs", "sampleWeight"',
+  );
+  assert.throws(
+    () => assertKnownOptions("demo", { sample_weight: [1] }, allowed),
+    /options\.sample_weight is not an option, did you mean "sampleWeight"\?/,
+  );
+  assert.throws(() => assertKnownOptions("demo", { epoch: 1 }, allowed), /did you mean "epochs"/);
+  // Nothing close: no guess, just the list.
+  assert.throws(
+    () => assertKnownOptions("demo", { zzzzzzzz: 1 }, allowed),
+    (e: Error) =>
+      e.message.includes("options.zzzzzzzz is not an option;") &&
+      !e.message.includes("did you mean"),
+  );
+  for (const bad of [5, "x", null, [1], true]) {
+    assert.throws(
+      () => assertKnownOptions("demo", bad, allowed),
+      (e: Error) => e instanceof TypeError && e.message.startsWith("demo: options is "),
+    );
+  }
+  assert.throws(
+    () => assertKnownOptions("demo", { a: 1 }, [], "track"),
+    /demo: track\.a is not an option; expected no options/,
+  );
+});
+
+Deno.test("assertAllFinite: count and first three positions", () => {
+  assertAllFinite("demo", "v", new Float32Array([1, 2, 3]));
+  assert.throws(
+    () => assertAllFinite("demo", "v", [NaN, 1, Infinity, NaN, -Infinity]),
+    (e: Error) =>
+      e instanceof RangeError &&
+      e.message ===
+        "demo: v has 4 non-finite values, first at 0 (NaN), 2 (Infinity), 3 (NaN), expected finite numbers",
+  );
+  assert.throws(
+    () => assertAllFinite("demo", "v", [1, NaN], (i) => `sample ${i}`),
+    /1 non-finite value, first at sample 1 \(NaN\)/,
+  );
+});
+
+Deno.test("assertSeed: integers of any sign; fractions and non-numbers refused", () => {
+  assertSeed("demo", "seed", -3);
+  assertSeed("demo", "seed", 0);
+  assert.throws(
+    () => assertSeed("demo", "seed", 0.5),
+    (e: Error) => e instanceof RangeError && e.message === "demo: seed is 0.5, expected an integer",
+  );
+  assert.throws(() => assertSeed("demo", "seed", "1"), TypeError);
 });

@@ -9,5 +9,8 @@ Deno.test("spread: NumPy's linear-interpolation quartiles", () => {
   // np.percentile([10, 0, 5, 20, 15, 30], [25, 50, 75]) = [6.25, 12.5, 18.75]
   assert.deepEqual(spread([10, 0, 5, 20, 15, 30]), { median: 12.5, q1: 6.25, q3: 18.75 });
   assert.throws(() => spread([]), /spread: values has 0 entries/);
-  assert.throws(() => spread([1, NaN]), /spread: values has NaN at index 1/);
+  assert.throws(
+    () => spread([1, NaN]),
+    /spread: values has 1 non-finite value, first at 1 \(NaN\), expected finite numbers/,
+  );
 });

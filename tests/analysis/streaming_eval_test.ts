@@ -35,7 +35,9 @@ Deno.test("streamingEvaluate: running stats and top-k equal a plain-JS pass, no 
 Deno.test("streamingEvaluate: NaN rows and non-per-sample losses are errors", async () => {
   await assert.rejects(
     () => streamingEvaluate((xb) => xb, [[[[1], [NaN]], [[1], [1]]]], { loss: meanSquaredError }),
-    (e: Error) => e instanceof RangeError && e.message.includes("row 1 is NaN"),
+    (e: Error) =>
+      e instanceof RangeError && e.message ===
+        "streamingEvaluate: the loss has 1 non-finite value, first at row 1 (NaN), expected finite numbers",
   );
   await assert.rejects(
     () =>
@@ -52,12 +54,12 @@ Deno.test("streamingEvaluate and arrayBatches: counts are checked before any bat
     () => streamingEvaluate((xb) => xb, [], { loss: meanSquaredError, topK: 0 }),
     (e: Error) =>
       e instanceof RangeError &&
-      e.message === "streamingEvaluate: topK is 0, expected an integer >= 1",
+      e.message === "streamingEvaluate: options.topK is 0, expected an integer >= 1",
   );
   assert.throws(
     () => arrayBatches(new Float32Array(4), new Float32Array(4), { batchSize: 1.5 }).next(),
     (e: Error) =>
       e instanceof RangeError &&
-      e.message === "arrayBatches: batchSize is 1.5, expected an integer >= 1",
+      e.message === "arrayBatches: options.batchSize is 1.5, expected an integer >= 1",
   );
 });

@@ -17,7 +17,12 @@ Deno.test("topLosses: largest first, ties by index, items attached, tensors read
 });
 
 Deno.test("topLosses / lossSummary: bad input names the function and value", () => {
-  assertThrowsWith(() => topLosses([1, NaN], 1), RangeError, "topLosses", "NaN at index 1");
+  assertThrowsWith(
+    () => topLosses([1, NaN], 1),
+    RangeError,
+    "topLosses",
+    "losses has 1 non-finite value, first at 1 (NaN)",
+  );
   assertThrowsWith(() => topLosses([1, 2], 0), RangeError, "topLosses: k is 0");
   assertThrowsWith(() => topLosses([1, 2], 1, { items: [1] }), RangeError, "items has 1");
   assertThrowsWith(() => lossSummary([]), RangeError, "lossSummary: losses is empty");

@@ -23,6 +23,8 @@ export interface PageOutput {
   size: [number, number];
   /** The start of a stream's text or of the `text/plain` data, for messages. */
   text: string;
+  /** The whole stream text or `text/plain` data. */
+  fullText: string;
 }
 
 /** What one code cell shows after a run. */
@@ -188,6 +190,7 @@ export function readCells(page: Page): Promise<PageCell[]> {
           marks,
           size: [Math.round(box?.width ?? 0), Math.round(box?.height ?? 0)],
           text: String(o.text ?? o.data?.["text/plain"] ?? "").slice(0, 120),
+          fullText: String(o.text ?? o.data?.["text/plain"] ?? ""),
         };
       });
       result.push({

@@ -91,6 +91,8 @@ export async function startNotebookServer(
     JUPYTER_RUNTIME_DIR: `${home}/runtime`,
     IPYTHONDIR: `${home}/ipython`,
     PYTHONPATH: `${ROOT}tests/browser`,
+    // The server imports readonly_contents.py from tests/browser; no __pycache__ left in the tree.
+    PYTHONDONTWRITEBYTECODE: "1",
     NO_COLOR: "1",
   };
   const child = new Deno.Command(exe, {

@@ -44,6 +44,6 @@ Deno.test("setupBackend: bad options name the argument and value", async () => {
   assert.ok(r.ok, r.stderr);
   assert.deepEqual(r.stdout.trim().split("\n"), [
     'RangeError: setupBackend: backend is "gpu", expected "wasm" or "cpu"',
-    "RangeError: setupBackend: seed is NaN, expected a finite number or null",
+    "RangeError: setupBackend: options.seed is NaN, expected an integer or null",
   ]);
 });

@@ -37,7 +37,7 @@ Deno.test("Progress: total must be a count of steps", () => {
     assertThrowsWith(
       () => new Progress({ total, quiet: true }),
       RangeError,
-      `Progress: total is ${total}, expected an integer >= 0`,
+      `Progress: options.total is ${total}, expected an integer >= 0`,
     );
   }
   assert.equal(new Progress({ total: 0, quiet: true }).total, 0);

@@ -138,17 +138,17 @@ Deno.test("trainGcn on miserables: the masked loss falls, per-node losses for ev
   assertThrowsWith(
     () => trainGcn(gcn, g, { trainMask: [1, 0] }),
     RangeError,
-    "trainGcn: trainMask has shape [2], expected [77]",
+    "trainGcn: options.trainMask has shape [2], expected [77]",
   );
   assertThrowsWith(
     () => trainGcn(gcn, g, { trainMask: g.trainMask, epochs: 0 }),
     RangeError,
-    "trainGcn: epochs is 0, expected an integer >= 1",
+    "trainGcn: options.epochs is 0, expected an integer >= 1",
   );
   assertThrowsWith(
     () => trainGcn(gcn, g, { trainMask: g.trainMask, learningRate: -0.1 }),
     RangeError,
-    "trainGcn: learningRate is -0.1, expected a number > 0",
+    "trainGcn: options.learningRate is -0.1, expected a number > 0",
   );
   gcn.dispose();
   g.dispose();

@@ -34,7 +34,7 @@ Deno.test("forceLayout and graphViewData: bad input", () => {
   assertThrowsWith(
     () => forceLayout(3, [[0, 3]]),
     RangeError,
-    "neighbourLists: edges[0] is [0, 3], but node 3 does not exist",
+    "forceLayout: edges[0] is [0, 3], but node 3 does not exist",
   );
   assertThrowsWith(() => forceLayout(3, [], { iterations: -1 }), RangeError, "iterations is -1");
   assertThrowsWith(

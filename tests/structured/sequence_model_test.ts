@@ -71,7 +71,7 @@ Deno.test("trainSequenceModel: bad input fails before training, without leaks", 
     assertThrowsWith(
       () => trainSequenceModel(model, x, y, { mask: [[1, 1, 1]] }),
       RangeError,
-      "maskedLoss: mask has shape [1, 3], expected [2, 3]",
+      "trainSequenceModel: options.mask has shape [1, 3], expected [2, 3]",
     )
   );
   assertThrowsWith(
@@ -82,23 +82,23 @@ Deno.test("trainSequenceModel: bad input fails before training, without leaks", 
   assertThrowsWith(
     () => trainSequenceModel(model, x, y, { epochs: 0 }),
     RangeError,
-    "trainSequenceModel: epochs is 0, expected an integer >= 1",
+    "trainSequenceModel: options.epochs is 0, expected an integer >= 1",
   );
   assertThrowsWith(
     () => trainSequenceModel(model, x, y, { learningRate: 0 }),
     RangeError,
-    "trainSequenceModel: learningRate is 0, expected a number > 0",
+    "trainSequenceModel: options.learningRate is 0, expected a number > 0",
   );
   assertThrowsWith(
     // deno-lint-ignore no-explicit-any
     () => trainSequenceModel(model, x, y, { normalization: "mean" as any }),
     RangeError,
-    'trainSequenceModel: normalization is "mean", expected "token", "sequence" or "batch"',
+    'trainSequenceModel: options.normalization is "mean", expected "token", "sequence" or "batch"',
   );
   assertThrowsWith(
     () => createSequenceModel({ units: 0 }),
     RangeError,
-    "createSequenceModel: units is 0, expected an integer >= 1",
+    "createSequenceModel: options.units is 0, expected an integer >= 1",
   );
   tf.dispose([x, y]);
   model.dispose();

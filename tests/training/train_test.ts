@@ -340,13 +340,13 @@ Deno.test("train: a rejected call leaves no tensor behind, with the exact error"
       "seed",
       () => train(m, x, y, { ...opts, seed: Infinity }),
       "RangeError",
-      "train: seed is Infinity, expected a finite number",
+      "train: seed is Infinity, expected an integer",
     ],
     [
       "seed of the wrong type",
       () => train(m, x, y, { ...opts, seed: "7" as unknown as number }),
       "TypeError",
-      'train: seed is "7", expected a finite number',
+      'train: seed is "7", expected an integer',
     ],
     [
       "model",
