@@ -30,7 +30,7 @@ export const EXERCISES: ExerciseSet = {
 
 /**
  * Checks a notebook exercise's answer: "correct", or a hint that does not give the answer away.
- * In a notebook: `await Deno.jupyter.display(await checkExercise("01.1", myAnswer))`.
+ * In a notebook: `await display(await checkExercise("01.1", myAnswer))` (`display` from the library).
  *
  * @example
  * ```ts
