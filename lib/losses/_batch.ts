@@ -116,3 +116,19 @@ export function pairwiseDistances(z: tf.Tensor, squared: boolean): tf.Tensor {
   const sq = tf.sum(tf.square(diff), -1);
   return squared ? sq : tf.sqrt(tf.maximum(sq, 1e-12));
 }
+
+/**
+ * The weighted mean of per-anchor terms over the anchors `keep` marks, the one reduction the
+ * per-anchor batch losses share. All weight on dropped anchors gives 0 with a zero gradient, as
+ * Keras's `divide_no_nan`. Call inside `tf.tidy`.
+ */
+export function weightedAnchorMean(
+  terms: tf.Tensor,
+  weights: readonly number[],
+  keep: (anchor: number) => boolean,
+): tf.Scalar {
+  const w = weights.map((wa, a) => (keep(a) ? wa : 0));
+  const total = w.reduce((s, v) => s + v, 0);
+  const weighted = tf.sum(tf.mul(terms, tf.tensor1d(w)));
+  return (total === 0 ? tf.mul(weighted, 0) : tf.div(weighted, total)) as tf.Scalar;
+}

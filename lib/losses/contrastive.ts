@@ -9,7 +9,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Tensor, type TensorInput, toTensor } from "../_core/tensor_input.ts";
 import { assertNumberIn } from "../_core/checks.ts";
-import { embeddingShape, readIds, readSampleWeight, type Scalar } from "./_batch.ts";
+import {
+  embeddingShape,
+  readIds,
+  readSampleWeight,
+  type Scalar,
+  weightedAnchorMean,
+} from "./_batch.ts";
 
 /** Options for {@linkcode ntXentPerAnchor}. */
 export interface NtXentTermOptions {
@@ -170,11 +176,7 @@ export function ntXent(
 ): Scalar {
   const fn = "ntXent";
   const p = prepare(fn, yTrue, yPred, options);
-  const w = p.weights.map((wa, a) => (p.numPositives[a] > 0 ? wa : 0));
-  const total = w.reduce((s, v) => s + v, 0);
-  return tf.tidy(() => {
-    const weighted = tf.sum(tf.mul(terms(fn, yPred, p), tf.tensor1d(w)));
-    // All weight on anchors without a positive: 0 (and a zero gradient), as Keras's divide_no_nan.
-    return (total === 0 ? tf.mul(weighted, 0) : tf.div(weighted, total)) as Scalar;
-  });
+  return tf.tidy(() =>
+    weightedAnchorMean(terms(fn, yPred, p), p.weights, (a) => p.numPositives[a] > 0) as Scalar
+  );
 }

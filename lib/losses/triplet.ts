@@ -14,6 +14,7 @@ import {
   readIds,
   readSampleWeight,
   type Scalar,
+  weightedAnchorMean,
 } from "./_batch.ts";
 
 /** Options for {@linkcode batchHardTripletPerAnchor}. */
@@ -180,10 +181,7 @@ export function batchHardTriplet(
 ): Scalar {
   const fn = "batchHardTriplet";
   const p = prepare(fn, yTrue, yPred, options);
-  const w = p.weights.map((wa, a) => (p.valid[a] ? wa : 0));
-  const total = w.reduce((s, v) => s + v, 0);
-  return tf.tidy(() => {
-    const weighted = tf.sum(tf.mul(terms(fn, yPred, p), tf.tensor1d(w)));
-    return (total === 0 ? tf.mul(weighted, 0) : tf.div(weighted, total)) as Scalar;
-  });
+  return tf.tidy(() =>
+    weightedAnchorMean(terms(fn, yPred, p), p.weights, (a) => p.valid[a]) as Scalar
+  );
 }
