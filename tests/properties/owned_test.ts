@@ -4,34 +4,11 @@
  * tensor is left either way.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fc } from "./_fc.ts";
+import { fc, finite, nonFinite, prop, throwsNaming } from "./_fc.ts";
 import { assert } from "../assert.ts";
 import * as L from "../../lib/mod.ts";
 
 await L.setupBackend({ backend: "cpu", seed: 0 });
-
-/** Export name → the property test that covers it (read by coverage_test.ts). */
-export const COVERED = new Set<string>();
-
-function prop(exports: string[], name: string, body: () => void | Promise<void>): void {
-  for (const e of exports) COVERED.add(e);
-  Deno.test(`property: ${name}`, async () => {
-    const before = tf.memory().numTensors;
-    await body();
-    assert.equal(tf.memory().numTensors, before, `${name}: tensors left behind`);
-  });
-}
-
-/** Runs `f`, which must throw an Error naming `fn` and an argument (`arg`). */
-function throwsNaming(f: () => unknown, fn: string, arg: string): void {
-  assert.throws(
-    f,
-    (e: Error) => e instanceof Error && e.message.startsWith(`${fn}: `) && e.message.includes(arg),
-  );
-}
-
-const finite = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
-const nonFinite = fc.constantFrom(NaN, Infinity, -Infinity);
 
 prop(["spread"], "spread equals a sorted plain-loop quartile; non-finite refused", () => {
   fc.assert(fc.property(fc.array(finite, { minLength: 1, maxLength: 50 }), (v) => {
