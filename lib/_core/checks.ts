@@ -393,6 +393,28 @@ export function assertAllFinite(
 }
 
 /**
+ * Throws a TypeError unless `value` is `undefined` or a boolean: a flag given as `"false"` or `0`
+ * would otherwise be read as truthy or falsy by accident.
+ *
+ * @example
+ * ```ts
+ * import { assertOptionalBoolean } from "./checks.ts";
+ * assertOptionalBoolean("demo", "options.quiet", undefined);
+ * try {
+ *   assertOptionalBoolean("demo", "options.quiet", "false");
+ *   throw new Error("should have thrown");
+ * } catch (e) {
+ *   if ((e as Error).message !== 'demo: options.quiet is "false", expected true or false') throw e;
+ * }
+ * ```
+ */
+export function assertOptionalBoolean(fn: string, arg: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "boolean") {
+    fail(fn, arg, value, "true or false", "", true);
+  }
+}
+
+/**
  * Throws unless `value` is an integer seed (any sign); a fractional seed would otherwise be
  * truncated without a word, and two "different" seeds would give the same run.
  *

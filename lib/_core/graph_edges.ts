@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "./tensor_input.ts";
-import { assertKnownOptions, assertPositiveInteger } from "./checks.ts";
+import { assertKnownOptions, assertOptionalBoolean, assertPositiveInteger } from "./checks.ts";
 
 /** An undirected edge between two node indices, `[source, target]`. */
 export type Edge = readonly [number, number];
@@ -94,6 +94,7 @@ export function normalizedAdjacency(
 ): Tensor {
   checkEdges("normalizedAdjacency", numNodes, edges);
   assertKnownOptions("normalizedAdjacency", options, ["selfLoops"]);
+  assertOptionalBoolean("normalizedAdjacency", "options.selfLoops", options.selfLoops);
   const selfLoops = options.selfLoops ?? true;
   const a = new Float32Array(numNodes * numNodes);
   for (const [s, t] of edges) {

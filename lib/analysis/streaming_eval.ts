@@ -5,9 +5,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertModelInput } from "../_core/model_input.ts";
 import {
   assertAllFinite,
   assertKnownOptions,
+  assertOptionalBoolean,
   assertPositiveInteger,
   describeValue,
 } from "../_core/checks.ts";
@@ -127,11 +129,21 @@ export async function streamingEvaluate(
 ): Promise<StreamingEvalResult> {
   const fn = "streamingEvaluate";
   assertKnownOptions(fn, options, ["loss", "topK", "keepLosses"]);
+  if (!(model instanceof tf.LayersModel) && typeof model !== "function") {
+    throw new TypeError(
+      `${fn}: model is ${
+        describeValue(model)
+      }, expected a tf.LayersModel or a function (x, training)`,
+    );
+  }
   if (typeof options?.loss !== "function") {
-    throw new TypeError(`${fn}: options.loss must be a per-sample loss function`);
+    throw new TypeError(
+      `${fn}: options.loss is ${describeValue(options?.loss)}, expected a per-sample loss function`,
+    );
   }
   const k = options.topK ?? 10;
   assertPositiveInteger(fn, "options.topK", k);
+  assertOptionalBoolean(fn, "options.keepLosses", options.keepLosses);
   const forward: (x: tf.Tensor) => tf.Tensor = model instanceof tf.LayersModel
     ? (x) => model.apply(x, { training: false }) as tf.Tensor
     : (x) => model(x, false);
@@ -161,6 +173,7 @@ export async function streamingEvaluate(
               `shape ${formatShape(yt.shape)}, expected the same number of rows`,
           );
         }
+        assertModelInput(fn, `x of the batch from row ${count}`, model, xt.shape);
         const v = options.loss(yt, forward(xt));
         if (v.size !== xt.shape[0]) {
           throw new RangeError(
@@ -260,6 +273,9 @@ export function arrayBatches(
     );
   }
   assertPositiveInteger(fn, "options.batchSize", bs);
+  // Refused here, where rows and columns are known, rather than as a NaN loss batches later.
+  assertAllFinite(fn, "x", x, (i) => `row ${Math.floor(i / d)} column ${i % d}`);
+  assertAllFinite(fn, "y", y, (i) => `row ${Math.floor(i / t)} column ${i % t}`);
   return cutBatches(x, y, n, d, t, bs);
 }
 

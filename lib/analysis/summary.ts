@@ -11,7 +11,9 @@ import {
   assertFraction,
   assertKnownOptions,
   assertNumberIn,
+  assertOptionalBoolean,
   assertPositiveInteger,
+  describeValue,
 } from "../_core/checks.ts";
 import { quantileSorted, topShareSorted } from "../_core/sorted_stats.ts";
 
@@ -75,6 +77,7 @@ export function topLosses<T = unknown>(
 ): TopLoss<T>[] {
   const fn = "topLosses";
   assertKnownOptions(fn, options, ["items", "smallest"]);
+  assertOptionalBoolean(fn, "options.smallest", options.smallest);
   const a = checked(fn, losses);
   assertPositiveInteger(fn, "k", k);
   if (options.items !== undefined && options.items.length !== a.length) {
@@ -143,6 +146,13 @@ export interface LossSummaryOptions {
 export function lossSummary(losses: SampleValues, options: LossSummaryOptions = {}): LossSummary {
   const fn = "lossSummary";
   assertKnownOptions(fn, options, ["quantiles", "topFractions"]);
+  for (const key of ["quantiles", "topFractions"] as const) {
+    if (options[key] !== undefined && !Array.isArray(options[key])) {
+      throw new TypeError(
+        `${fn}: options.${key} is ${describeValue(options[key])}, expected an array of numbers`,
+      );
+    }
+  }
   const a = checked(fn, losses);
   const n = a.length;
   const sorted = Float64Array.from(a).sort();

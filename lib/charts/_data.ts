@@ -5,13 +5,16 @@
  * charts state the same numbers as `lossSummary`.
  *
  * NaN/Infinity policy (the whole family): a chart refuses non-finite values with a RangeError that
- * says how many there are and where the first ones are. A chart cannot place an infinite loss, and
- * silently dropping it would hide exactly the sample a learner needs to find.
+ * says how many there are and where the first ones are (`assertAllFinite` of `_core/checks.ts`). A
+ * chart cannot place an infinite loss, and silently dropping it would hide exactly the sample a
+ * learner needs to find. Values so large that their total overflows are refused too: every mean
+ * and share a chart writes would read `Infinity`.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Tensor } from "../_core/tensor_input.ts";
+import { assertAllFinite, describeValue } from "../_core/checks.ts";
 
 /** Numbers a chart reads: a `tf.Tensor`, a plain array or a typed array. */
 export type NumberSeries = Tensor | ArrayLike<number>;
@@ -54,7 +57,7 @@ export function readSeries(value: NumberSeries, fn: string, arg: string): Float6
   }
   if (value === null || typeof value !== "object" || typeof value.length !== "number") {
     throw new TypeError(
-      `${fn}: ${arg} is ${String(value)}, expected a tf.Tensor or an array of numbers`,
+      `${fn}: ${arg} is ${describeValue(value)}, expected a tf.Tensor or an array of numbers`,
     );
   }
   const out = new Float64Array(value.length);
@@ -62,7 +65,7 @@ export function readSeries(value: NumberSeries, fn: string, arg: string): Float6
     const x = value[i];
     if (typeof x !== "number") {
       throw new TypeError(
-        `${fn}: ${arg}[${i}] is ${Array.isArray(x) ? "an array" : JSON.stringify(x)}, ` +
+        `${fn}: ${arg}[${i}] is ${Array.isArray(x) ? "an array" : describeValue(x)}, ` +
           "expected a number (one number per sample)",
       );
     }
@@ -96,39 +99,61 @@ export function readMatrix(
   value: NumberMatrix,
   fn: string,
   arg: string,
-  dims: { rows?: number; cols?: number; rowsName?: string; colsName?: string } = {},
+  dims: {
+    rows?: number;
+    cols?: number;
+    rowsName?: string;
+    colsName?: string;
+    /** Where a required size comes from, for errors: `options.epochs is 2`. */
+    note?: string;
+  } = {},
 ): MatrixData {
   const rowsName = dims.rowsName ?? "rows", colsName = dims.colsName ?? "cols";
+  const wanted = `[${dims.rows ?? rowsName}, ${dims.cols ?? colsName}]${
+    dims.note ? ` (${dims.note})` : ""
+  }`;
   let values: Float64Array, rows: number, cols: number;
   if (value instanceof tf.Tensor) {
     if (value.isDisposed) throw new TypeError(`${fn}: ${arg} is a disposed tensor`);
     if (value.rank !== 2) {
-      throw new RangeError(
-        `${fn}: ${arg} has shape ${shapeText(value.shape)}, expected [${rowsName}, ${colsName}]`,
-      );
+      throw new RangeError(`${fn}: ${arg} has shape ${shapeText(value.shape)}, expected ${wanted}`);
+    }
+    if (value.dtype === "string" || value.dtype === "complex64") {
+      throw new TypeError(`${fn}: ${arg} has dtype ${value.dtype}, expected a numeric tensor`);
     }
     rows = value.shape[0]!;
     cols = value.shape[1]!;
     values = Float64Array.from(value.dataSync() as ArrayLike<number>);
   } else if (value === null || typeof value !== "object" || typeof value.length !== "number") {
-    throw new TypeError(`${fn}: ${arg} is ${String(value)}, expected a tf.Tensor or an array`);
+    throw new TypeError(
+      `${fn}: ${arg} is ${describeValue(value)}, expected a tf.Tensor or an array of rows`,
+    );
   } else if (value.length > 0 && typeof value[0] === "object" && value[0] !== null) {
     const nested = value as ArrayLike<ArrayLike<number>>;
     rows = nested.length;
-    cols = nested[0].length;
+    const head = nested[0];
+    if (typeof head.length !== "number") {
+      throw new TypeError(
+        `${fn}: ${arg}[0] is ${describeValue(head)}, expected an array of numbers (a row)`,
+      );
+    }
+    cols = head.length;
     values = new Float64Array(rows * cols);
     for (let r = 0; r < rows; r++) {
       const row = nested[r];
       if (row === null || typeof row !== "object" || row.length !== cols) {
+        const got = row !== null && typeof row === "object" && typeof row.length === "number"
+          ? `${row.length} values`
+          : describeValue(row);
         throw new RangeError(
-          `${fn}: ${arg} is ragged: ${arg}[${r}] has ${row?.length} values, but ${arg}[0] has ${cols}`,
+          `${fn}: ${arg} is ragged: ${arg}[${r}] has ${got}, but ${arg}[0] has ${cols}`,
         );
       }
       for (let c = 0; c < cols; c++) {
         const x = row[c];
         if (typeof x !== "number") {
           throw new TypeError(
-            `${fn}: ${arg}[${r}][${c}] is ${JSON.stringify(x)}, expected a number`,
+            `${fn}: ${arg}[${r}][${c}] is ${describeValue(x)}, expected a number`,
           );
         }
         values[r * cols + c] = x;
@@ -152,11 +177,11 @@ export function readMatrix(
     }
     values = flat;
   }
-  if (dims.rows !== undefined && rows !== dims.rows) {
-    throw new RangeError(`${fn}: ${arg} has ${rows} ${rowsName}, but ${rowsName} is ${dims.rows}`);
-  }
-  if (dims.cols !== undefined && cols !== dims.cols) {
-    throw new RangeError(`${fn}: ${arg} has ${cols} ${colsName}, but ${colsName} is ${dims.cols}`);
+  if (
+    (dims.rows !== undefined && rows !== dims.rows) ||
+    (dims.cols !== undefined && cols !== dims.cols)
+  ) {
+    throw new RangeError(`${fn}: ${arg} has shape [${rows}, ${cols}], expected ${wanted}`);
   }
   return { values, rows, cols };
 }
@@ -179,7 +204,7 @@ export function readLabels(
 ): (string | number)[] {
   if (value === null || typeof value !== "object" || typeof value.length !== "number") {
     throw new TypeError(
-      `${fn}: ${arg} is ${String(value)}, expected an array of strings or numbers`,
+      `${fn}: ${arg} is ${describeValue(value)}, expected an array of strings or numbers`,
     );
   }
   if (value.length !== expected) {
@@ -190,10 +215,12 @@ export function readLabels(
   }
   const out = Array.from(value);
   for (let i = 0; i < out.length; i++) {
-    const t = typeof out[i];
-    if (t !== "string" && t !== "number") {
-      throw new TypeError(`${fn}: ${arg}[${i}] is ${String(out[i])}, expected a string or number`);
-    }
+    const x = out[i];
+    if (typeof x === "string" || (typeof x === "number" && Number.isFinite(x))) continue;
+    const message = `${fn}: ${arg}[${i}] is ${
+      describeValue(x)
+    }, expected a string or a finite number`;
+    throw typeof x === "number" ? new RangeError(message) : new TypeError(message);
   }
   return out;
 }
@@ -204,47 +231,36 @@ export function assertNotEmpty(fn: string, arg: string, n: number): void {
 }
 
 /**
- * Throws a RangeError saying how many values are NaN or infinite and where the first five are
- * (`where` turns a flat index into a position such as `epoch 2, sample 5`).
+ * Throws a RangeError when the values are so large that their total overflows a double (beyond
+ * about 1.8e308): the means, shares and sums a chart writes would all read `Infinity`.
  *
  * @example
  * ```ts
- * import { assertAllFinite } from "./_data.ts";
+ * import { assertSummable } from "./_data.ts";
+ * assertSummable("demo", "losses", [1, 2]);
  * try {
- *   assertAllFinite([1, NaN, Infinity], "demo", "losses");
+ *   assertSummable("demo", "losses", [1e308, 1e308]);
  *   throw new Error("should have thrown");
  * } catch (e) {
- *   if (!(e as Error).message.includes("2 non-finite")) throw e;
+ *   if (!(e as Error).message.startsWith("demo: losses has values whose total overflows")) throw e;
  * }
  * ```
  */
-export function assertAllFinite(
-  values: ArrayLike<number>,
-  fn: string,
-  arg: string,
-  where: (i: number) => string = (i) => `index ${i}`,
-): void {
-  let count = 0;
-  const first: string[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      count++;
-      if (first.length < 5) first.push(`${values[i]} at ${where(i)}`);
-    }
-  }
-  if (count > 0) {
+export function assertSummable(fn: string, arg: string, values: ArrayLike<number>): void {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += Math.abs(values[i]);
+  if (!Number.isFinite(total)) {
     throw new RangeError(
-      `${fn}: ${arg} has ${count} non-finite value${count === 1 ? "" : "s"} (${first.join(", ")}${
-        count > first.length ? ", ..." : ""
-      }); a chart cannot place them. Find where they come from (e.g. log(0) or a diverging ` +
-        "model) or filter them out first",
+      `${fn}: ${arg} has values whose total overflows (the sum of their sizes is ${total}), ` +
+        "expected values small enough to add up to a finite number (rescale them)",
     );
   }
 }
 
 /**
  * Reads the per-sample values a chart is about (`losses`, `graph.loss`): a series that must be
- * non-empty and finite; `where` names a position in errors (`sample 3`, `node 3`).
+ * non-empty and finite, with a finite total; `where` names a position in errors (`sample 3`,
+ * `node 3`).
  *
  * @example
  * ```ts
@@ -260,7 +276,8 @@ export function readLosses(
 ): Float64Array {
   const values = readSeries(value, fn, arg);
   assertNotEmpty(fn, arg, values.length);
-  assertAllFinite(values, fn, arg, where);
+  assertAllFinite(fn, arg, values, where);
+  assertSummable(fn, arg, values);
   return values;
 }
 
@@ -294,7 +311,8 @@ export function readMatching(
       `${fn}: ${arg} has ${values.length} values, but ${reference} has ${n}; they must match`,
     );
   }
-  assertAllFinite(values, fn, arg, where);
+  assertAllFinite(fn, arg, values, where);
+  assertSummable(fn, arg, values);
   return values;
 }
 

@@ -70,8 +70,19 @@ export function ruleLayer(r: RuleDef): VegaLiteSpec {
   } as unknown as VegaLiteSpec;
 }
 
-/** Evenly spaced picks of `k` indices out of `n` (all of them when `n <= k`). */
+/**
+ * Evenly spaced picks of `k` indices out of `n`, first and last included (all of them when
+ * `n <= k`; only the first when `k` is 1).
+ *
+ * @example
+ * ```ts
+ * import { evenPicks } from "./_layers.ts";
+ * if (evenPicks(10, 4).join() !== "0,3,6,9") throw new Error("spacing");
+ * if (evenPicks(10, 1).join() !== "0") throw new Error("one pick");
+ * ```
+ */
 export function evenPicks(n: number, k: number): number[] {
   if (n <= k) return Array.from({ length: n }, (_, i) => i);
+  if (k <= 1) return k === 1 ? [0] : [];
   return Array.from({ length: k }, (_, j) => Math.round((j * (n - 1)) / (k - 1)));
 }

@@ -16,8 +16,8 @@ import {
   readSeries,
 } from "./_data.ts";
 import { evenPicks } from "./_layers.ts";
-import { checkChartOptions, readIds } from "./_options.ts";
-import { assertNumberIn, describeValue } from "../_core/checks.ts";
+import { checkChartOptions, checkFields, readIds } from "./_options.ts";
+import { assertNumberIn } from "../_core/checks.ts";
 import { formatCount, formatNumber } from "../_core/format_number.ts";
 
 /** The per-sample training statistics a cartography map plots. */
@@ -42,11 +42,32 @@ export interface CartographyChartOptions {
   height?: number;
 }
 
+const OPTION_KEYS = [
+  "ids",
+  "title",
+  "width",
+  "height",
+] as const satisfies readonly (keyof CartographyChartOptions)[];
+
+// The three series a map plots, and the other fields of analysis's `dataMap` result, which is
+// passed as it is (`cartographyChart(dataMap(tracker))`); they are accepted and not drawn.
+const DATA_KEYS = [
+  "confidence",
+  "variability",
+  "correctness",
+  "region",
+  "variabilityThreshold",
+  "counts",
+] as const;
+
 /**
  * A data map: variability (x) against confidence (y), colour = correctness, with the three regions
  * labelled: easy-to-learn (high confidence, low variability, top left), hard-to-learn (low
  * confidence, low variability, bottom left) and ambiguous (high variability, right). Above 5,000
- * samples an evenly spaced sample of 5,000 is drawn and the subtitle says so.
+ * samples an evenly spaced sample of 5,000 is drawn and the subtitle says so. The three series
+ * have one value per sample, each in [0, 1]; NaN or infinite values are refused with their count
+ * and positions. `data` (such as `dataMap`'s result, whose other fields are not drawn) and
+ * `options` are checked by name: a misspelt key is refused, naming the closest one.
  *
  * @example
  * ```ts
@@ -62,24 +83,22 @@ export function cartographyChart(
   options: CartographyChartOptions = {},
 ): Chart {
   const fn = "cartographyChart";
-  if (data === null || typeof data !== "object") {
-    throw new TypeError(
-      `${fn}: data is ${describeValue(data)}, expected { confidence, variability, correctness }`,
-    );
-  }
+  checkFields(fn, "data", data, DATA_KEYS, "{ confidence, variability, correctness }");
   const conf = readSeries(data.confidence, fn, "data.confidence");
   const n = conf.length;
   assertNotEmpty(fn, "data.confidence", n);
   // Confidence and correctness are shares of epochs, variability the spread of a probability.
   const read = (v: NumberSeries, arg: string) => {
     const a = readMatching(v, fn, arg, n, "data.confidence");
-    a.forEach((x, i) => assertNumberIn(fn, `${arg}[${i}]`, x, { min: 0, max: 1 }));
+    for (let i = 0; i < a.length; i++) {
+      if (!(a[i] >= 0 && a[i] <= 1)) assertNumberIn(fn, `${arg}[${i}]`, a[i], { min: 0, max: 1 });
+    }
     return a;
   };
   read(conf, "data.confidence");
   const vari = read(data.variability, "data.variability");
   const corr = read(data.correctness, "data.correctness");
-  const { title, width, height } = checkChartOptions(fn, options);
+  const { title, width, height } = checkChartOptions(fn, options, OPTION_KEYS);
   const ids = readIds(fn, options.ids, n, `data.confidence (${n} samples)`);
   const picks = evenPicks(n, MAX_MARKS);
   const rows = picks.map((i) => ({
@@ -89,7 +108,8 @@ export function cartographyChart(
     correctness: corr[i],
   }));
   // Variability of a probability is at most 0.5; the axis always shows [0, 0.5] so maps compare.
-  const xMax = Math.max(0.5, ...Array.from(vari));
+  let xMax = 0.5;
+  for (let i = 0; i < n; i++) xMax = Math.max(xMax, vari[i]);
   const regions = [
     { x: 0.01 * xMax, y: 0.97, text: "easy-to-learn", align: "left", baseline: "top" },
     { x: 0.01 * xMax, y: 0.03, text: "hard-to-learn", align: "left", baseline: "bottom" },

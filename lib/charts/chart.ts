@@ -7,7 +7,7 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
-import { assertNumberIn } from "../_core/checks.ts";
+import { assertKnownOptions, assertNumberIn, describeValue } from "../_core/checks.ts";
 
 /** A Vega-Lite v5 specification, as `vega-lite` types it. */
 export type VegaLiteSpec = TopLevelSpec;
@@ -33,8 +33,80 @@ export interface MimeBundle {
   "text/plain": string;
 }
 
-/** Compiles a Vega-Lite spec to Vega, throwing on any warning so specs stay clean. */
-export function compileSpec(spec: VegaLiteSpec): vega.Spec {
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Throws a TypeError unless `spec` is an object (not `null`, not an array). */
+function assertSpec(fn: string, spec: unknown): void {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+    throw new TypeError(
+      `${fn}: spec is ${describeValue(spec)}, expected a Vega-Lite spec (an object)`,
+    );
+  }
+}
+
+/** Vega-Lite 5's mark types: its primitive marks and its composite ones. */
+const MARKS = [
+  "arc",
+  "area",
+  "bar",
+  "image",
+  "line",
+  "point",
+  "rect",
+  "rule",
+  "text",
+  "tick",
+  "trail",
+  "circle",
+  "square",
+  "geoshape",
+  "boxplot",
+  "errorbar",
+  "errorband",
+];
+
+/**
+ * Checks the mark type of every view in `spec` (layers, facets, concatenations): vega-lite meets
+ * an unknown one with a JavaScript engine error ("Cannot read properties of undefined") that
+ * names neither the mark nor where it is.
+ */
+function assertKnownMarks(fn: string, spec: unknown, path: string): void {
+  if (spec === null || typeof spec !== "object") return;
+  const view = spec as Record<string, unknown>;
+  const mark = view.mark;
+  if (mark !== undefined) {
+    const type = mark !== null && typeof mark === "object"
+      ? (mark as Record<string, unknown>).type
+      : mark;
+    if (typeof type !== "string" || !MARKS.includes(type)) {
+      const where = typeof mark === "object" ? `${path}.mark.type` : `${path}.mark`;
+      throw new RangeError(
+        `${fn}: ${where} is ${describeValue(type)}, expected a Vega-Lite mark type (one of ${
+          MARKS.map((m) => JSON.stringify(m)).join(", ")
+        })`,
+      );
+    }
+  }
+  if (view.spec !== undefined) assertKnownMarks(fn, view.spec, `${path}.spec`);
+  for (const key of ["layer", "hconcat", "vconcat", "concat"]) {
+    const children = view[key];
+    if (Array.isArray(children)) {
+      children.forEach((child, i) => assertKnownMarks(fn, child, `${path}.${key}[${i}]`));
+    }
+  }
+}
+
+/** Whether an error is the JavaScript engine's (a bug hit inside a library), not a library's own. */
+function isEngineError(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof ReferenceError ||
+    (error instanceof RangeError && /call stack/i.test(error.message));
+}
+
+function compileFor(fn: string, spec: VegaLiteSpec): vega.Spec {
+  assertSpec(fn, spec);
+  assertKnownMarks(fn, spec, "spec");
   const warnings: string[] = [];
   const logger = {
     level(): number {
@@ -56,11 +128,43 @@ export function compileSpec(spec: VegaLiteSpec): vega.Spec {
       return this;
     },
   };
-  const compiled = compile(spec, { logger: logger as never }).spec;
+  let compiled: vega.Spec;
+  try {
+    compiled = compile(spec, { logger: logger as never }).spec;
+  } catch (error) {
+    // vega-lite's errors do not say which call failed; an engine error inside it says nothing
+    // about the spec at all, so it is not quoted.
+    const detail = isEngineError(error)
+      ? "vega-lite failed while reading it: check the channels, field types and mark properties"
+      : `vega-lite: ${messageOf(error)}`;
+    throw new RangeError(
+      `${fn}: spec is not a valid Vega-Lite spec, expected one vega-lite compiles (${detail})`,
+    );
+  }
   if (warnings.length > 0) {
-    throw new Error(`compileSpec: vega-lite warned: ${warnings.join("; ")}`);
+    throw new RangeError(`${fn}: vega-lite warned: ${warnings.join("; ")}`);
   }
   return compiled;
+}
+
+/**
+ * Compiles a Vega-Lite spec to Vega, throwing on any warning so specs stay clean. A spec that is
+ * not an object is a TypeError; one that vega-lite cannot compile, or warns about, a RangeError
+ * that quotes vega-lite.
+ *
+ * @example
+ * ```ts
+ * import { compileSpec } from "./chart.ts";
+ * const vg = compileSpec({
+ *   data: { values: [{ x: 1 }] },
+ *   mark: "point",
+ *   encoding: { x: { field: "x", type: "quantitative" } },
+ * });
+ * if (!Array.isArray(vg.marks)) throw new Error("expected Vega marks");
+ * ```
+ */
+export function compileSpec(spec: VegaLiteSpec): vega.Spec {
+  return compileFor("compileSpec", spec);
 }
 
 // vega's own estimate (0.8 × characters × font size) is about 1.4 times the real width of DejaVu
@@ -72,9 +176,13 @@ function estimateTextWidth(
 ): number {
   const size = item.fontSize ?? 11;
   const bold = item.fontWeight === "bold" || Number(item.fontWeight) >= 600;
-  const chars = Array.isArray(text)
-    ? Math.max(0, ...text.map((t) => String(t).length))
-    : String(text ?? "").length;
+  let chars = 0;
+  if (Array.isArray(text)) {
+    // A loop, not Math.max(...lines): a spread of a long array overflows the call stack.
+    for (const line of text) chars = Math.max(chars, String(line).length);
+  } else {
+    chars = String(text ?? "").length;
+  }
   return Math.ceil((bold ? 0.63 : 0.58) * size * chars);
 }
 
@@ -94,8 +202,21 @@ function estimateTextWidth(
  * if (!svg.startsWith("<svg")) throw new Error("expected an SVG");
  * ```
  */
-export async function renderSVG(spec: VegaLiteSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: "none" });
+export function renderSVG(spec: VegaLiteSpec): Promise<string> {
+  return renderFor("renderSVG", spec);
+}
+
+async function renderFor(fn: string, spec: VegaLiteSpec): Promise<string> {
+  const compiled = compileFor(fn, spec);
+  let view: vega.View;
+  try {
+    view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  } catch (error) {
+    const detail = isEngineError(error)
+      ? "vega failed while parsing it"
+      : `vega: ${messageOf(error)}`;
+    throw new RangeError(`${fn}: spec compiles to a Vega spec that vega cannot parse (${detail})`);
+  }
   try {
     // Both are exported by vega at run time but missing from its type declarations. Text is
     // always measured by vega's estimate, even if a canvas package appears, so layouts (and
@@ -113,7 +234,14 @@ export async function renderSVG(spec: VegaLiteSpec): Promise<string> {
     v.textMetrics?.canvas?.(false);
     if (v.textMetrics) v.textMetrics.width = estimateTextWidth;
     v.resetSVGDefIds();
-    return await view.toSVG();
+    try {
+      return await view.toSVG();
+    } catch (error) {
+      const detail = isEngineError(error)
+        ? "vega failed while drawing it"
+        : `vega: ${messageOf(error)}`;
+      throw new RangeError(`${fn}: spec could not be drawn by vega (${detail})`);
+    }
   } finally {
     view.finalize();
   }
@@ -136,10 +264,14 @@ function loadRasteriser(): Promise<Uint8Array[]> {
   return rasteriser;
 }
 
+/** The most pixels a PNG may have (8,000 × 8,000): beyond it resvg would ask for gigabytes. */
+const MAX_PNG_PIXELS = 64_000_000;
+
 /**
  * Rasterises an SVG (as {@linkcode renderSVG} makes) to PNG bytes in-process, with resvg
  * (WebAssembly) and the DejaVu Sans font shipped by an npm package: no browser, no system fonts.
- * `scale` multiplies the SVG's pixel size (default 1).
+ * `scale` multiplies the SVG's pixel size (default 1, at most 8). `svg` must be a string resvg can
+ * parse, and the PNG at most 64 million pixels; the only option is `scale`.
  *
  * @example
  * ```ts
@@ -148,23 +280,56 @@ function loadRasteriser(): Promise<Uint8Array[]> {
  * if (png[1] !== 0x50 || png[2] !== 0x4e || png[3] !== 0x47) throw new Error("not a PNG");
  * ```
  */
-export async function rasterizeSVG(
+export function rasterizeSVG(
   svg: string,
   options: { scale?: number } = {},
 ): Promise<Uint8Array> {
-  const scale = options.scale ?? 1;
-  assertNumberIn("rasterizeSVG", "options.scale", scale, { min: 0, max: 8, minOpen: true });
+  return rasterizeFor("rasterizeSVG", svg, options);
+}
+
+/** The checked `scale` of a rasterising call's options (default 1). */
+function rasterScale(fn: string, options: { scale?: number } | undefined): number {
+  assertKnownOptions(fn, options, ["scale"]);
+  const scale = options?.scale ?? 1;
+  assertNumberIn(fn, "options.scale", scale, { min: 0, max: 8, minOpen: true });
+  return scale;
+}
+
+async function rasterizeFor(
+  fn: string,
+  svg: string,
+  options: { scale?: number } | undefined,
+): Promise<Uint8Array> {
+  if (typeof svg !== "string") {
+    throw new TypeError(`${fn}: svg is ${describeValue(svg)}, expected an SVG document (a string)`);
+  }
+  const scale = rasterScale(fn, options);
   const fonts = await loadRasteriser();
-  const resvg = new Resvg(svg, {
-    font: {
-      fontBuffers: fonts,
-      defaultFontFamily: "DejaVu Sans",
-      sansSerifFamily: "DejaVu Sans",
-    },
-    fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
-    background: "white",
-  });
+  let resvg: InstanceType<typeof Resvg>;
   try {
+    resvg = new Resvg(svg, {
+      font: {
+        fontBuffers: fonts,
+        defaultFontFamily: "DejaVu Sans",
+        sansSerifFamily: "DejaVu Sans",
+      },
+      fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
+      background: "white",
+    });
+  } catch (error) {
+    throw new RangeError(
+      `${fn}: svg is ${describeValue(svg.slice(0, 40))}..., expected an SVG document resvg can ` +
+        `parse (resvg: ${messageOf(error)})`,
+    );
+  }
+  try {
+    const pixels = resvg.width * scale * resvg.height * scale;
+    if (!(pixels <= MAX_PNG_PIXELS)) {
+      throw new RangeError(
+        `${fn}: svg is ${resvg.width} × ${resvg.height} pixels (× ${scale}), expected at most ` +
+          `${MAX_PNG_PIXELS.toLocaleString("en-US")} pixels in the PNG`,
+      );
+    }
     const image = resvg.render();
     try {
       return image.asPng();
@@ -178,6 +343,7 @@ export async function rasterizeSVG(
 
 function base64(bytes: Uint8Array): string {
   let text = "";
+  // Chunks of 32,768 bytes: spread into one call, each stays far below the engine's argument limit.
   for (let i = 0; i < bytes.length; i += 0x8000) {
     text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
@@ -223,12 +389,36 @@ export class Chart {
   /** What the chart shows, as text. */
   readonly summary: string;
 
-  /** Wraps a Vega-Lite spec; the `$schema` is set to Vega-Lite v5. */
+  /**
+   * Wraps a Vega-Lite spec (an object; it is copied, so later changes to it do not reach the
+   * chart); the `$schema` is set to Vega-Lite v5. `options.summary` must be a non-blank string,
+   * and is the only option.
+   */
   constructor(spec: VegaLiteSpec, options: ChartOptions) {
-    if (typeof options?.summary !== "string" || options.summary.trim() === "") {
-      throw new TypeError("Chart: options.summary must be a non-empty string");
+    assertSpec("Chart", spec);
+    if (options === undefined) {
+      throw new TypeError("Chart: options is undefined, expected { summary }");
     }
-    const copy = structuredClone(spec) as VegaLiteSpec;
+    assertKnownOptions("Chart", options, ["summary"]);
+    const summary: unknown = options.summary;
+    if (typeof summary !== "string") {
+      throw new TypeError(
+        `Chart: options.summary is ${describeValue(summary)}, expected a non-empty string`,
+      );
+    }
+    if (summary.trim() === "") {
+      throw new RangeError(
+        `Chart: options.summary is ${describeValue(summary)}, expected a non-empty string`,
+      );
+    }
+    let copy: VegaLiteSpec;
+    try {
+      copy = structuredClone(spec) as VegaLiteSpec;
+    } catch (error) {
+      throw new TypeError(
+        `Chart: spec is not plain data (${messageOf(error)}), expected a JSON-like Vega-Lite spec`,
+      );
+    }
     // VS Code's notebook renderer applies vega-embed's dark theme unless the spec has a top-level
     // `background` (it does not look into `config`); JupyterLab applies it regardless, which the
     // explicit colours of the config answer. So a background set in the config is stated at the
@@ -236,7 +426,7 @@ export class Chart {
     const configured = copy.config?.background;
     if (copy.background === undefined && configured !== undefined) copy.background = configured;
     this.#spec = { $schema: VEGA_LITE_SCHEMA, ...copy } as VegaLiteSpec;
-    this.summary = options.summary;
+    this.summary = summary;
   }
 
   /** A copy of the Vega-Lite spec. */
@@ -246,14 +436,19 @@ export class Chart {
 
   /** The chart rendered to SVG, in-process (rendered once, then reused: the chart is immutable). */
   toSVG(): Promise<string> {
-    this.#svg ??= renderSVG(this.#spec);
+    this.#svg ??= renderFor("Chart.toSVG", this.#spec);
     this.#svg.catch(() => (this.#svg = null));
     return this.#svg;
   }
 
-  /** The chart rasterised to PNG bytes (see {@linkcode rasterizeSVG}); `scale` defaults to 1. */
+  /**
+   * The chart rasterised to PNG bytes (see {@linkcode rasterizeSVG}); `scale` (in `(0, 8]`)
+   * defaults to 1 and is the only option.
+   */
   async toPNG(options: { scale?: number } = {}): Promise<Uint8Array> {
-    return rasterizeSVG(await this.toSVG(), options);
+    // Options are checked before the (slow, cached) SVG is drawn.
+    rasterScale("Chart.toPNG", options);
+    return rasterizeFor("Chart.toPNG", await this.toSVG(), options);
   }
 
   /**
@@ -268,7 +463,7 @@ export class Chart {
     return {
       [VEGA_LITE_MIME]: spec as VegaLiteSpec,
       "image/svg+xml": svg,
-      "image/png": base64(await rasterizeSVG(svg)),
+      "image/png": base64(await rasterizeFor("Chart.toBundle", svg, {})),
       "text/plain": this.summary,
     };
   }
@@ -284,6 +479,11 @@ export class Chart {
    * are inlined from `node_modules`, and the SVG is the fallback when scripts are off).
    */
   async save(path: string): Promise<void> {
+    if (typeof path !== "string") {
+      throw new TypeError(
+        `Chart.save: path is ${describeValue(path)}, expected a file name (a string)`,
+      );
+    }
     if (path.endsWith(".svg")) {
       await Deno.writeTextFile(path, await this.toSVG());
     } else if (path.endsWith(".png")) {

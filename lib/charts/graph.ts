@@ -17,8 +17,8 @@ import {
   readMatrix,
 } from "./_data.ts";
 import { evenPicks } from "./_layers.ts";
-import { checkChartOptions, readIds } from "./_options.ts";
-import { assertOneOf, describeValue } from "../_core/checks.ts";
+import { checkChartOptions, checkFields, readIds } from "./_options.ts";
+import { assertOneOf } from "../_core/checks.ts";
 import { formatCount, formatNumber } from "../_core/format_number.ts";
 import type { NodeSplit } from "../_core/graph_edges.ts";
 
@@ -52,11 +52,29 @@ export interface GraphChartOptions {
 
 const SPLITS: readonly NodeSplit[] = ["train", "validation", "test"];
 
+const OPTION_KEYS = [
+  "ids",
+  "title",
+  "lossName",
+  "width",
+  "height",
+] as const satisfies readonly (keyof GraphChartOptions)[];
+
+const GRAPH_KEYS = [
+  "x",
+  "y",
+  "loss",
+  "split",
+  "edges",
+] as const satisfies readonly (keyof GraphData)[];
+
 /**
  * Draws nodes at the given coordinates, coloured by loss (viridis), shaped by split (circle =
  * train, square = validation, triangle = test), with edges as thin grey lines. Above 2,500 nodes
  * or edges an evenly spaced sample of each is drawn and the subtitle says so; the per-split mean
- * losses in the summary use every node. NaN/infinite coordinates or losses are refused.
+ * losses in the summary use every node. NaN/infinite coordinates or losses are refused; edges must
+ * be integer node indices in `[0, nodes)`. `graph` and `options` are checked by name: a misspelt
+ * key is refused, naming the closest one.
  *
  * @example
  * ```ts
@@ -70,11 +88,7 @@ const SPLITS: readonly NodeSplit[] = ["train", "validation", "test"];
  */
 export function graphChart(graph: GraphData, options: GraphChartOptions = {}): Chart {
   const fn = "graphChart";
-  if (graph === null || typeof graph !== "object") {
-    throw new TypeError(
-      `${fn}: graph is ${describeValue(graph)}, expected { x, y, loss, split?, edges? }`,
-    );
-  }
+  checkFields(fn, "graph", graph, GRAPH_KEYS, "{ x, y, loss, split?, edges? }");
   const node = (i: number) => `node ${i}`;
   const loss = readLosses(graph.loss, fn, "graph.loss", node);
   const n = loss.length;
@@ -91,7 +105,8 @@ export function graphChart(graph: GraphData, options: GraphChartOptions = {}): C
     const e = readMatrix(graph.edges, fn, "graph.edges", {
       cols: 2,
       rowsName: "edges",
-      colsName: "2 (source, target)",
+      colsName: "columns",
+      note: "a [source, target] pair per edge",
     });
     for (let k = 0; k < e.rows; k++) {
       const s = e.values[2 * k], t = e.values[2 * k + 1];
@@ -105,7 +120,7 @@ export function graphChart(graph: GraphData, options: GraphChartOptions = {}): C
       edgeList.push([s, t]);
     }
   }
-  const { title, lossName, width, height } = checkChartOptions(fn, options);
+  const { title, lossName, width, height } = checkChartOptions(fn, options, OPTION_KEYS);
   const ids = readIds(fn, options.ids, n, `graph.loss (${n} nodes)`);
   const totalEdges = edgeList.length;
   // Nodes and edges share the mark budget, so the SVG stays under 1 MB.
@@ -121,8 +136,8 @@ export function graphChart(graph: GraphData, options: GraphChartOptions = {}): C
   }));
   const edgeRows = edgeList.map(([s, t]) => ({ x: xs[s], y: ys[s], x2: xs[t], y2: ys[t] }));
   const bySplit = SPLITS.map((s) => {
-    const v = Array.from(loss).filter((_, i) => split[i] === s);
-    return { split: s, count: v.length, mean: v.length ? mean(v) : NaN };
+    const v = loss.filter((_, i) => split[i] === s);
+    return { split: s, count: v.length, mean: v.length ? mean(v) : 0 };
   }).filter((s) => s.count > 0);
   const xEnc = { type: "quantitative", axis: null, scale: { zero: false, padding: 12 } };
   const notes = [`${formatCount(n)} nodes, ${formatCount(totalEdges)} edges`];

@@ -32,6 +32,17 @@ export interface LossComparisonChartOptions {
   height?: number;
 }
 
+const OPTION_KEYS = [
+  "layout",
+  "order",
+  "sharedScale",
+  "ids",
+  "title",
+  "lossName",
+  "width",
+  "height",
+] as const satisfies readonly (keyof LossComparisonChartOptions)[];
+
 /**
  * Plots several per-sample loss series over the same samples, given as
  * `{ name: losses, ... }` (at least one; all the same length), each with its own labelled mean
@@ -39,7 +50,9 @@ export interface LossComparisonChartOptions {
  *
  * Above 5,000 samples per series each series draws 2,000 samples (evenly spaced ranks when
  * sorted, every k-th sample in data order) and the subtitle says so; means use every sample.
- * NaN or infinite values are refused with their count and positions.
+ * NaN or infinite values are refused with their count and positions. The layered layout tells
+ * series apart by colour alone, so it takes at most 8 (the palette's colours). Options are checked
+ * by name: a misspelt key is refused, naming the closest one.
  *
  * @example
  * ```ts
@@ -67,9 +80,21 @@ export function lossComparisonChart(
     first,
     ...names.slice(1).map((name) => readMatching(series[name], fn, arg(name), n, arg(names[0]))),
   ];
-  const checked = checkChartOptions(fn, options);
+  const checked = checkChartOptions(fn, options, OPTION_KEYS);
   const { lossName, height } = checked;
   const layout = choice(fn, "options.layout", options.layout, ["faceted", "layered"] as const);
+  const colors = CHART_COLORS.categories.length;
+  if (layout === "layered" && names.length > colors) {
+    throw new RangeError(
+      `${fn}: series has ${names.length} entries, expected at most ${colors} with options.layout ` +
+        `"layered" (one colour each; two series would share a colour); use "faceted"`,
+    );
+  }
+  if (options.sharedScale !== undefined && typeof options.sharedScale !== "boolean") {
+    throw new TypeError(
+      `${fn}: options.sharedScale is ${describeValue(options.sharedScale)}, expected true or false`,
+    );
+  }
   const order = choice(fn, "options.order", options.order, ["sorted", "data"] as const);
   const ids = readIds(fn, options.ids, n, `each series (${n} samples)`);
   // Faceted panels share the default width between them, down to 160 px each.
@@ -172,7 +197,12 @@ export function lossComparisonChart(
       r.ink = textColor(CHART_COLORS.categories[k % CHART_COLORS.categories.length]);
     }
   }
-  const big = means.indexOf(Math.max(...means)), small = means.indexOf(Math.min(...means));
+  // Loops rather than Math.max(...means): no spread of a caller-sized array into a call.
+  let big = 0, small = 0;
+  for (let k = 1; k < means.length; k++) {
+    if (means[k] > means[big]) big = k;
+    if (means[k] < means[small]) small = k;
+  }
   const title = checked.title ??
     (names.length === 1
       ? `Mean ${lossName} ${formatNumber(means[0])} under ${names[0]}`

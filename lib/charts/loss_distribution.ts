@@ -18,7 +18,7 @@ import { formatCount, formatNumber, formatPercent } from "../_core/format_number
 export interface LossDistributionChartOptions {
   /** Number of equal-width bins between the lowest and highest loss (default 30). */
   bins?: number;
-  /** Quantiles to mark, each in (0, 1) (default `[0.9]`). */
+  /** Quantiles to mark, each in (0, 1), at most 10 of them (default `[0.9]`). */
   quantiles?: number[];
   /**
    * The "top k %" whose share of the total loss is written on the chart (default 10), in
@@ -36,12 +36,29 @@ export interface LossDistributionChartOptions {
   height?: number;
 }
 
+/** The most quantile rules one chart labels. */
+const MAX_QUANTILES = 10;
+
+const OPTION_KEYS = [
+  "bins",
+  "quantiles",
+  "topPercent",
+  "lossName",
+  "title",
+  "width",
+  "height",
+] as const satisfies readonly (keyof LossDistributionChartOptions)[];
+
 /**
  * A histogram of per-sample losses with the mean (solid), the median (dashed) and quantiles
  * (dotted) as labelled vertical rules, and the share of the total loss carried by the top
  * `topPercent`% of samples (the fewest samples that make up at least that fraction of the batch,
  * `max(1, ⌈n·topPercent/100⌉)`) written on the chart. Binning is done here, so any number of samples
- * draws `bins` bars. NaN or infinite losses are refused with their count and positions.
+ * draws `bins` bars. NaN or infinite losses are refused with their count and positions. A share of
+ * the total only means something when no value is negative and the total is not 0: otherwise the
+ * share is not stated (the title gives the mean and median instead), and a `topPercent` given
+ * explicitly is refused. Options are checked by name: a misspelt key is refused, naming the
+ * closest one.
  *
  * @example
  * ```ts
@@ -57,13 +74,19 @@ export function lossDistributionChart(
   const fn = "lossDistributionChart";
   const values = readLosses(losses, fn, "losses");
   const n = values.length;
-  const { title, lossName, width, height } = checkChartOptions(fn, options);
+  const { title, lossName, width, height } = checkChartOptions(fn, options, OPTION_KEYS);
   const bins = options.bins ?? 30;
   assertIntegerIn(fn, "options.bins", bins, { min: 1, max: 1000 });
   const quantiles = options.quantiles ?? [0.9];
   if (!Array.isArray(quantiles)) {
     throw new TypeError(
       `${fn}: options.quantiles is ${describeValue(quantiles)}, expected an array of numbers`,
+    );
+  }
+  if (quantiles.length > MAX_QUANTILES) {
+    throw new RangeError(
+      `${fn}: options.quantiles has ${quantiles.length} values, expected at most ${MAX_QUANTILES} ` +
+        "(each is a labelled rule; more labels would not fit beside the plot)",
     );
   }
   quantiles.forEach((q, j) =>
@@ -80,7 +103,16 @@ export function lossDistributionChart(
   const sorted = sortedCopy(values);
   const lo = sorted[0], hi = sorted[n - 1];
   const m = mean(values), med = quantileSorted(sorted, 0.5);
-  const share = topShareSorted(sorted, topPercent / 100);
+  // A share of the total: only of non-negative values with a positive total ("-100 %" is nonsense).
+  const shareable = lo >= 0 && hi > 0;
+  if (!shareable && options.topPercent !== undefined) {
+    const why = lo < 0 ? `has a negative value (${formatNumber(lo)})` : "are all 0";
+    throw new RangeError(
+      `${fn}: options.topPercent is ${topPercent}, expected it only for losses that are >= 0 ` +
+        `with a positive total (losses ${why}, so no share of the total can be stated)`,
+    );
+  }
+  const share = shareable ? topShareSorted(sorted, topPercent / 100) : null;
   // Equal-width bins over [lo, hi]; the last bin is closed so the maximum is counted.
   const span = hi > lo ? hi - lo : 1;
   const counts = new Array<number>(bins).fill(0);
@@ -104,13 +136,17 @@ export function lossDistributionChart(
       labelY: 2 + 14 * (2 + j),
     })
   );
-  const topText = `top ${topPercent}% of samples carry ${
-    formatPercent(share)
-  } of the total ${lossName}`;
+  const topText = share === null
+    ? null
+    : `top ${topPercent}% of samples carry ${formatPercent(share)} of the total ${lossName}`;
   const spec = {
     title: {
       text: title ??
-        `The top ${topPercent}% of samples carry ${formatPercent(share)} of the total ${lossName}`,
+        (share === null
+          ? `Per-sample ${lossName}: mean ${formatNumber(m)}, median ${formatNumber(med)}`
+          : `The top ${topPercent}% of samples carry ${
+            formatPercent(share)
+          } of the total ${lossName}`),
       subtitle: `${formatCount(n)} samples in ${bins} bins of equal width; lowest ${
         formatNumber(lo)
       }, highest ${formatNumber(hi)}`,
@@ -163,7 +199,7 @@ export function lossDistributionChart(
         labelY: 16,
       }),
       ...quantileRules,
-      {
+      ...(topText === null ? [] : [{
         name: "top_share",
         data: { values: [{ text: topText }] },
         mark: {
@@ -176,14 +212,14 @@ export function lossDistributionChart(
           color: "black",
         },
         encoding: { text: { field: "text" } },
-      },
+      }]),
     ],
   } as unknown as VegaLiteSpec;
   const summary =
     `Distribution of ${lossName} over ${formatCount(n)} samples: mean ${formatNumber(m)}, median ${
       formatNumber(med)
-    }, ${quantiles.map((q) => percentileLabel(sorted, q)).join(", ")}; ` +
-    `the ${topText}.`;
+    }, ${quantiles.map((q) => percentileLabel(sorted, q)).join(", ")}` +
+    (topText === null ? "." : `; the ${topText}.`);
   return new Chart(spec, { summary });
 }
 

@@ -16,6 +16,7 @@ import {
 } from "./_data.ts";
 import { evenPicks, ruleLayer } from "./_layers.ts";
 import { checkChartOptions, choice, readIds } from "./_options.ts";
+import { describeValue } from "../_core/checks.ts";
 import { quantileSorted, topShareSorted } from "../_core/sorted_stats.ts";
 import { formatCount, formatNumber, formatPercent } from "../_core/format_number.ts";
 
@@ -40,6 +41,16 @@ export interface PerSampleChartOptions {
   height?: number;
 }
 
+const OPTION_KEYS = [
+  "order",
+  "ids",
+  "tooltip",
+  "title",
+  "lossName",
+  "width",
+  "height",
+] as const satisfies readonly (keyof PerSampleChartOptions)[];
+
 /** How many marks a large data-order chart draws: consecutive samples are binned into this many. */
 const DATA_ORDER_BINS = 1000;
 /** How many ranks a large sorted chart draws. */
@@ -58,9 +69,12 @@ const TOP_FRACTION = 0.1;
  *
  * The subtitle and summary state the share of the total loss carried by the top 10 % of samples:
  * the fewest samples that make up at least 10 % of the batch, `max(1, ⌈n / 10⌉)` of them (32 of
- * 314), as `lossSummary`'s `topShare` counts them.
+ * 314), as `lossSummary`'s `topShare` counts them. A share of a total only means something when
+ * no value is negative and the total is not 0, so for values such as a cosine-similarity loss
+ * (negative) or all zeros the share is left out rather than stated as, say, "-50 %".
  *
  * NaN or infinite losses are refused with a RangeError that counts them and gives their indices.
+ * Options are checked by name: a misspelt key is refused, naming the closest one.
  *
  * @example
  * ```ts
@@ -91,9 +105,11 @@ export function perSampleChart(
         `One mean (${formatNumber(stats.mean)}) hides per-sample ${lossName} from ${
           formatNumber(stats.lowest)
         } to ${formatNumber(stats.highest)}`,
-      subtitle: `${note}; the top 10% of samples carry ${
-        formatPercent(stats.topShare)
-      } of the total ${lossName}`,
+      subtitle: stats.topShare === null
+        ? note
+        : `${note}; the top 10% of samples carry ${
+          formatPercent(stats.topShare)
+        } of the total ${lossName}`,
     },
     width: input.width,
     height: input.height,
@@ -105,8 +121,10 @@ export function perSampleChart(
       input.order === "sorted" ? "sorted" : "data order"
     }): mean ${formatNumber(stats.mean)}, median ${formatNumber(stats.median)}, lowest ${
       formatNumber(stats.lowest)
-    }, highest ${formatNumber(stats.highest)}; ` +
-    `the top 10% of samples carry ${formatPercent(stats.topShare)} of the total.`;
+    }, highest ${formatNumber(stats.highest)}` +
+    (stats.topShare === null
+      ? "."
+      : `; the top 10% of samples carry ${formatPercent(stats.topShare)} of the total.`);
   return new Chart(spec, { summary });
 }
 
@@ -134,11 +152,18 @@ function readInput(losses: NumberSeries, options: PerSampleChartOptions): PerSam
   const fn = "perSampleChart";
   const values = readLosses(losses, fn, "losses");
   const n = values.length;
-  const { title, lossName, width, height } = checkChartOptions(fn, options);
+  const { title, lossName, width, height } = checkChartOptions(fn, options, OPTION_KEYS);
   const order = choice(fn, "options.order", options.order, ["sorted", "data"] as const);
   const counted = `losses (${n} samples)`;
   const ids = readIds(fn, options.ids, n, counted);
-  const extra = Object.entries(options.tooltip ?? {}).map(([key, v]) =>
+  const columns: unknown = options.tooltip ?? {};
+  if (columns === null || typeof columns !== "object" || Array.isArray(columns)) {
+    throw new TypeError(
+      `${fn}: options.tooltip is ${describeValue(columns)}, expected an object of columns ` +
+        "({ name: one value per sample })",
+    );
+  }
+  const extra = Object.entries(columns as Record<string, LabelSeries>).map(([key, v]) =>
     [key, readLabels(v, fn, `options.tooltip.${key}`, n, counted)] as const
   );
   const index = Array.from({ length: n }, (_, i) => i);
@@ -177,18 +202,22 @@ interface LossStats {
   median: number;
   lowest: number;
   highest: number;
-  /** Share of the total loss carried by the top 10 % of samples. */
-  topShare: number;
+  /**
+   * Share of the total loss carried by the top 10 % of samples; `null` when a value is negative
+   * or the total is 0, where a share of the total means nothing.
+   */
+  topShare: number | null;
 }
 
 function lossStats(values: Float64Array): LossStats {
   const sorted = sortedCopy(values);
+  const lowest = sorted[0], highest = sorted[sorted.length - 1];
   return {
     mean: mean(values),
     median: quantileSorted(sorted, 0.5),
-    lowest: sorted[0],
-    highest: sorted[sorted.length - 1],
-    topShare: topShareSorted(sorted, TOP_FRACTION),
+    lowest,
+    highest,
+    topShare: lowest >= 0 && highest > 0 ? topShareSorted(sorted, TOP_FRACTION) : null,
   };
 }
 

@@ -6,8 +6,8 @@
 import { Chart, type VegaLiteSpec } from "./chart.ts";
 import { CHART_COLORS, chartConfig, MAX_MARKS, SEQUENTIAL_SCHEME } from "./theme.ts";
 import {
-  assertAllFinite,
   assertNotEmpty,
+  assertSummable,
   type LabelSeries,
   type NumberMatrix,
   type NumberSeries,
@@ -15,7 +15,7 @@ import {
   readSeries,
 } from "./_data.ts";
 import { checkChartOptions, readIds } from "./_options.ts";
-import { assertIntegerIn } from "../_core/checks.ts";
+import { assertAllFinite, assertIntegerIn } from "../_core/checks.ts";
 import { formatCount, formatNumber } from "../_core/format_number.ts";
 
 /** Options for {@linkcode sequenceHeatmapChart}: give `mask` or `lengths`, or neither (no padding). */
@@ -35,11 +35,29 @@ export interface SequenceHeatmapChartOptions {
 }
 
 /**
+ * The most sequences drawn as rows: vega's parser overflows its stack on a row order of about
+ * 2,000 names, and a taller heatmap is no longer read row by row anyway.
+ */
+const MAX_ROWS = 200;
+
+const OPTION_KEYS = [
+  "mask",
+  "lengths",
+  "ids",
+  "title",
+  "lossName",
+  "width",
+] as const satisfies readonly (keyof SequenceHeatmapChartOptions)[];
+
+/**
  * A heatmap of per-token losses: one row per sequence, one cell per time step, colour = loss
  * (viridis); padding cells are drawn light grey and labelled "padding" in tooltips, and their
- * values are ignored (so padding may hold anything, even NaN). Real tokens must be finite.
- * Above 5,000 cells, time steps are averaged in windows and/or only the first sequences are
- * drawn, and the subtitle says so.
+ * values are ignored (so padding may hold anything, even NaN). Real tokens must be finite, and
+ * there must be at least one (a mean over no tokens is no number). Ids name the rows, so they must
+ * be distinct. Above 5,000 cells or 200 sequences, time steps are averaged in windows and/or only
+ * the first sequences are drawn, and the subtitle says so; the mean in the title and summary uses
+ * every real token. Options are checked by name: a misspelt key is
+ * refused, naming the closest one.
  *
  * @example
  * ```ts
@@ -58,9 +76,11 @@ export function sequenceHeatmapChart(
     colsName: "time",
   });
   assertNotEmpty(fn, "losses", B * T);
-  const { title, lossName, width } = checkChartOptions(fn, options);
+  const { title, lossName, width } = checkChartOptions(fn, options, OPTION_KEYS);
   if (options.mask !== undefined && options.lengths !== undefined) {
-    throw new TypeError(`${fn}: give options.mask or options.lengths, not both`);
+    throw new TypeError(
+      `${fn}: options.mask and options.lengths are both given, expected one of them (or neither)`,
+    );
   }
   const real = new Uint8Array(B * T).fill(1);
   if (options.mask !== undefined) {
@@ -69,20 +89,23 @@ export function sequenceHeatmapChart(
       cols: T,
       rowsName: "batch",
       colsName: "time",
+      note: "the shape of losses",
     });
-    m.values.forEach((v, i) => {
+    for (let i = 0; i < m.values.length; i++) {
+      const v = m.values[i];
       if (v !== 0 && v !== 1) {
         throw new RangeError(
-          `${fn}: options.mask has ${v} at [${Math.floor(i / T)}, ${i % T}], expected 0 or 1`,
+          `${fn}: options.mask[${Math.floor(i / T)}][${i % T}] is ${v}, expected 0 or 1`,
         );
       }
       real[i] = v;
-    });
+    }
   } else if (options.lengths !== undefined) {
     const len = readSeries(options.lengths, fn, "options.lengths");
     if (len.length !== B) {
       throw new RangeError(
-        `${fn}: options.lengths has ${len.length} values, but losses has ${B} sequences`,
+        `${fn}: options.lengths has ${len.length} values, but losses has ${B} sequences; ` +
+          "they must match",
       );
     }
     len.forEach((l, b) => {
@@ -91,18 +114,27 @@ export function sequenceHeatmapChart(
     });
   }
   const realValues = values.filter((_, i) => real[i] === 1);
+  if (realValues.length === 0) {
+    const by = options.mask !== undefined ? "options.mask" : "options.lengths";
+    throw new RangeError(
+      `${fn}: ${by} marks all ${formatCount(B * T)} tokens as padding, expected at least one ` +
+        "real token (a mean over no tokens is no number)",
+    );
+  }
+  const realOnly = values.map((v, i) => (real[i] ? v : 0));
   assertAllFinite(
-    values.map((v, i) => (real[i] ? v : 0)),
     fn,
     "losses",
+    realOnly,
     (i) => `sequence ${Math.floor(i / T)}, token ${i % T}`,
   );
-  const ids = readIds(fn, options.ids, B, `losses (${B} sequences)`);
+  assertSummable(fn, "losses", realOnly);
+  const ids = readIds(fn, options.ids, B, `losses (${B} sequences)`, true);
 
   // Aggregation: windows of `w` time steps (mean of real tokens), then the first rows that fit.
   const w = Math.max(1, Math.ceil(T / 500));
   const cols = Math.ceil(T / w);
-  const shownRows = Math.max(1, Math.min(B, Math.floor(MAX_MARKS / cols)));
+  const shownRows = Math.max(1, Math.min(B, MAX_ROWS, Math.floor(MAX_MARKS / cols)));
   const cells: Record<string, string | number | null>[] = [];
   for (let b = 0; b < shownRows; b++) {
     for (let c = 0; c < cols; c++) {
@@ -124,7 +156,7 @@ export function sequenceHeatmapChart(
   const nReal = realValues.length, nPad = B * T - nReal;
   let total = 0;
   realValues.forEach((v) => (total += v));
-  const meanLoss = nReal > 0 ? total / nReal : NaN;
+  const meanLoss = total / nReal;
   const notes = [
     `${formatCount(B)} sequences × ${formatCount(T)} steps; grey = padding (${
       formatCount(nPad)

@@ -7,15 +7,15 @@
 import { Chart, type VegaLiteSpec } from "./chart.ts";
 import { CHART_COLORS, chartConfig, MAX_MARKS, textColor } from "./theme.ts";
 import {
-  assertAllFinite,
   assertNotEmpty,
+  assertSummable,
   type LabelSeries,
   type NumberMatrix,
   readMatrix,
 } from "./_data.ts";
 import { evenPicks } from "./_layers.ts";
 import { checkChartOptions, choice, readIds } from "./_options.ts";
-import { assertNonNegativeInteger, assertPositiveInteger } from "../_core/checks.ts";
+import { assertAllFinite, assertIntegerIn, assertPositiveInteger } from "../_core/checks.ts";
 import { formatCount, formatNumber } from "../_core/format_number.ts";
 import { quantileSorted } from "../_core/sorted_stats.ts";
 
@@ -25,7 +25,7 @@ export interface TrainingDynamicsChartOptions {
   epochs?: number;
   /** Number of samples (columns), needed when `losses` is a flat array. */
   samples?: number;
-  /** How many samples to highlight (default 5; 0 for none). */
+  /** How many samples to highlight (default 5; 0 for none; at most 50). */
   topK?: number;
   /** How the top-k are chosen: highest loss at the last epoch (`"final"`, default) or on average (`"mean"`). */
   rankBy?: "final" | "mean";
@@ -43,6 +43,22 @@ export interface TrainingDynamicsChartOptions {
 
 /** Above this many samples the background lines are a stated, evenly spaced sample. */
 const MAX_LINES = 300;
+/** Above this many epochs the lines and bands are drawn at a stated, evenly spaced sample of them. */
+const MAX_EPOCHS = 500;
+/** The most samples highlighted and labelled (more labels would cover each other). */
+const MAX_TOP_K = 50;
+
+const OPTION_KEYS = [
+  "epochs",
+  "samples",
+  "topK",
+  "rankBy",
+  "ids",
+  "title",
+  "lossName",
+  "width",
+  "height",
+] as const satisfies readonly (keyof TrainingDynamicsChartOptions)[];
 /** The bands drawn instead of the lines when there are too many points: [low, high] quantiles. */
 const BANDS: readonly [number, number][] = [[0.1, 0.9], [0.25, 0.75]];
 
@@ -54,8 +70,11 @@ const BANDS: readonly [number, number][] = [[0.1, 0.9], [0.25, 0.75]];
  * spaced sample of 300 (said in the subtitle); the mean and the top-k use every sample. Above
  * 5,000 points (epochs × samples) the lines are aggregated, in the spec as in the SVG: two grey
  * bands per epoch hold the middle 80 % and 50 % of the samples, with their median as a grey line
- * (said in the subtitle and the summary).
- * NaN or infinite losses are refused with their count and (epoch, sample) positions.
+ * (said in the subtitle and the summary). Above 500 epochs, 500 evenly spaced epochs (first and
+ * last included) are drawn, and the subtitle says so.
+ * NaN or infinite losses are refused with their count and (epoch, sample) positions. Ids label
+ * the lines, so they must be distinct. Options are checked by name: a misspelt key is refused,
+ * naming the closest one.
  *
  * @example
  * ```ts
@@ -69,7 +88,11 @@ export function trainingDynamicsChart(
   options: TrainingDynamicsChartOptions = {},
 ): Chart {
   const fn = "trainingDynamicsChart";
-  const { title: givenTitle, lossName, width, height } = checkChartOptions(fn, options);
+  const { title: givenTitle, lossName, width, height } = checkChartOptions(
+    fn,
+    options,
+    OPTION_KEYS,
+  );
   if (options.epochs !== undefined) assertPositiveInteger(fn, "options.epochs", options.epochs);
   if (options.samples !== undefined) assertPositiveInteger(fn, "options.samples", options.samples);
   const { values, rows: E, cols: S } = readMatrix(losses, fn, "losses", {
@@ -77,13 +100,18 @@ export function trainingDynamicsChart(
     cols: options.samples,
     rowsName: "epochs",
     colsName: "samples",
+    note: [
+      options.epochs === undefined ? "" : `options.epochs is ${options.epochs}`,
+      options.samples === undefined ? "" : `options.samples is ${options.samples}`,
+    ].filter((t) => t !== "").join(", "),
   });
   assertNotEmpty(fn, "losses", E * S);
-  assertAllFinite(values, fn, "losses", (i) => `epoch ${Math.floor(i / S) + 1}, sample ${i % S}`);
+  assertAllFinite(fn, "losses", values, (i) => `epoch ${Math.floor(i / S) + 1}, sample ${i % S}`);
+  assertSummable(fn, "losses", values);
   const topK = options.topK ?? 5;
-  assertNonNegativeInteger(fn, "options.topK", topK);
+  assertIntegerIn(fn, "options.topK", topK, { min: 0, max: MAX_TOP_K });
   const rankBy = choice(fn, "options.rankBy", options.rankBy, ["final", "mean"] as const);
-  const ids = readIds(fn, options.ids, S, `losses (${S} samples)`);
+  const ids = readIds(fn, options.ids, S, `losses (${S} samples)`, true);
   const at = (e: number, s: number) => values[e * S + s];
   const id = (s: number) => (ids ? ids[s] : s);
 
@@ -103,8 +131,10 @@ export function trainingDynamicsChart(
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, Math.min(topK, S));
   const background = evenPicks(S, MAX_LINES);
+  // Epochs drawn: all of them, or an evenly spaced sample (first and last kept) of many.
+  const drawnEpochs = evenPicks(E, MAX_EPOCHS);
   const line = (s: number) =>
-    Array.from({ length: E }, (_, e) => ({ epoch: e + 1, sample: id(s), loss: at(e, s) }));
+    drawnEpochs.map((e) => ({ epoch: e + 1, sample: id(s), loss: at(e, s) }));
 
   const x = {
     field: "epoch",
@@ -115,9 +145,9 @@ export function trainingDynamicsChart(
   const y = { field: "loss", type: "quantitative", title: `${lossName} of a sample` };
   // One row per point is 8,190 rows (500 KB of spec) for 273 samples over 30 epochs; bands of
   // per-epoch quantiles keep the picture of the spread in a few rows per epoch.
-  const banded = E * S > MAX_MARKS;
+  const banded = drawnEpochs.length * S > MAX_MARKS;
   const bandRows = banded
-    ? Array.from({ length: E }, (_, e) => {
+    ? drawnEpochs.map((e) => {
       const sorted = Float64Array.from({ length: S }, (_, s) => at(e, s)).sort();
       const row: Record<string, number> = { epoch: e + 1, median: quantileSorted(sorted, 0.5) };
       for (const [lo, hi] of BANDS) {
@@ -214,7 +244,9 @@ export function trainingDynamicsChart(
   }
   layers.push({
     name: "mean_trajectory",
-    data: { values: meanByEpoch.map((loss, e) => ({ epoch: e + 1, loss, label: "mean" })) },
+    data: {
+      values: drawnEpochs.map((e) => ({ epoch: e + 1, loss: meanByEpoch[e], label: "mean" })),
+    },
     layer: [
       {
         mark: {
@@ -257,16 +289,21 @@ export function trainingDynamicsChart(
         : "each line is a sample"
     }`;
   const bandNote = [
-    `${formatCount(S)} samples over ${E} epochs (${formatCount(E * S)} points), aggregated:`,
+    `${formatCount(S)} samples over ${formatCount(E)} epochs (${
+      formatCount(E * S)
+    } points), aggregated:`,
     "grey bands hold the middle 80 % and 50 % of the samples at each epoch, dashed = median",
   ];
   const subtitle = [
+    ...(drawnEpochs.length < E
+      ? [`${formatCount(E)} epochs: ${formatCount(drawnEpochs.length)} drawn, evenly spaced`]
+      : []),
     ...(banded ? bandNote : [
       S <= MAX_LINES
-        ? `${formatCount(S)} samples over ${E} epochs, one grey line each`
-        : `${
-          formatCount(S)
-        } samples over ${E} epochs: ${MAX_LINES} evenly spaced samples drawn as grey lines`,
+        ? `${formatCount(S)} samples over ${formatCount(E)} epochs, one grey line each`
+        : `${formatCount(S)} samples over ${
+          formatCount(E)
+        } epochs: ${MAX_LINES} evenly spaced samples drawn as grey lines`,
     ]),
     (top.length > 0
       ? `orange: top ${top.length} by ${rankBy === "final" ? "final" : "mean"} ${lossName}; `
@@ -280,9 +317,11 @@ export function trainingDynamicsChart(
     layer: layers,
   } as unknown as VegaLiteSpec;
   const summary =
-    `Training dynamics of ${formatCount(S)} samples over ${E} epochs: mean ${lossName} ${
-      formatNumber(first)
-    } at epoch 1 to ${formatNumber(last)} at epoch ${E}` +
+    `Training dynamics of ${formatCount(S)} samples over ${
+      formatCount(E)
+    } epochs: mean ${lossName} ${formatNumber(first)} at epoch 1 to ${
+      formatNumber(last)
+    } at epoch ${formatCount(E)}` +
     (top.length > 0
       ? `; highest ${rankBy} ${lossName}: ${
         top.map((s) => `${id(s)} (${formatNumber(scores[s])})`).join(", ")

@@ -14,7 +14,14 @@ import {
   normalizedAdjacency,
 } from "../_core/graph_edges.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
-import { assertFraction, assertKnownOptions, assertSeed } from "../_core/checks.ts";
+import {
+  assertFraction,
+  assertIntegerIn,
+  assertKnownOptions,
+  assertNumberIn,
+  assertSeed,
+  describeValue,
+} from "../_core/checks.ts";
 
 /** A character (node) as the file has it. */
 export interface MiserablesNode {
@@ -146,34 +153,55 @@ function buildMiserables(
     obj === null || typeof obj !== "object" || !Array.isArray(obj.nodes) ||
     !Array.isArray(obj.links)
   ) {
-    throw new TypeError(`${fn}: expected an object with "nodes" and "links" arrays`);
+    throw new TypeError(
+      `${fn}: data is ${describeValue(data)}, expected an object with "nodes" and "links" arrays`,
+    );
   }
   const nodes: MiserablesNode[] = obj.nodes.map((n: unknown, i: number) => {
     const r = n as { name?: unknown; group?: unknown };
     if (typeof r?.name !== "string" || !Number.isInteger(r.group) || (r.group as number) < 0) {
       throw new TypeError(
-        `${fn}: nodes[${i}] is ${
-          JSON.stringify(n)
+        `${fn}: data.nodes[${i}] is ${
+          describeValue(n)
         }, expected { name: string, group: integer >= 0 }`,
       );
     }
     return { index: i, name: r.name, group: r.group as number };
   });
-  if (nodes.length === 0) throw new TypeError(`${fn}: nodes is empty`);
+  if (nodes.length === 0) {
+    throw new RangeError(`${fn}: data.nodes is [], expected at least one node`);
+  }
+  const n = nodes.length;
   const links: MiserablesLink[] = obj.links.map((l: unknown, i: number) => {
     const r = l as { source?: unknown; target?: unknown; value?: unknown };
     if (typeof r?.source !== "number" || typeof r.target !== "number") {
       throw new TypeError(
-        `${fn}: links[${i}] is ${JSON.stringify(l)}, expected { source: number, target: number }`,
+        `${fn}: data.links[${i}] is ${
+          describeValue(l)
+        }, expected { source: number, target: number, value?: number }`,
       );
     }
-    return { source: r.source, target: r.target, value: typeof r.value === "number" ? r.value : 1 };
+    for (const end of ["source", "target"] as const) {
+      assertIntegerIn(fn, `data.links[${i}].${end}`, r[end], {
+        min: 0,
+        max: n,
+        maxOpen: true,
+      }, "(the index of a node in data.nodes)");
+    }
+    // The value is a link weight: kept for tooltips and weighted layouts, so a NaN must not pass.
+    if (r.value !== undefined) {
+      assertNumberIn(fn, `data.links[${i}].value`, r.value, { min: 0, max: Infinity });
+    }
+    return {
+      source: r.source,
+      target: r.target,
+      value: r.value === undefined ? 1 : r.value as number,
+    };
   });
   const edges: Edge[] = links.map((l) => [l.source, l.target] as const);
-  checkEdges(fn, nodes.length, edges);
+  checkEdges(fn, n, edges);
   const groups = nodes.map((n) => n.group);
-  const split = threeWaySplit(groups, options);
-  const n = nodes.length;
+  const split = threeWaySplit(fn, groups, options);
   const mask = (s: NodeSplit) => tf.tensor1d(split.map((x) => (x === s ? 1 : 0)));
   const tensors = {
     adjacency: normalizedAdjacency(n, edges),
@@ -195,7 +223,21 @@ function buildMiserables(
   };
 }
 
-function threeWaySplit(groups: number[], options: MiserablesOptions): NodeSplit[] {
+function threeWaySplit(fn: string, groups: number[], options: MiserablesOptions): NodeSplit[] {
+  try {
+    return stratifiedSplit(groups, options);
+  } catch (error) {
+    // splitIndices names itself and its own option; the learner set these two fractions.
+    if (!String((error as Error)?.message).startsWith("splitIndices: ")) throw error;
+    throw new RangeError(
+      `${fn}: options.testSplit is ${options.testSplit ?? 0.3} and options.validationSplit is ` +
+        `${options.validationSplit ?? 0.2}, which leave no training node of ${groups.length} ` +
+        "(each class rounds its share), expected smaller fractions",
+    );
+  }
+}
+
+function stratifiedSplit(groups: number[], options: MiserablesOptions): NodeSplit[] {
   const seed = options.seed ?? 0;
   const outer = splitIndices(groups.length, {
     validationSplit: options.testSplit ?? 0.3,

@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { readCsvData } from "./_files.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
-import { assertKnownOptions, assertNonNegativeInteger } from "../_core/checks.ts";
+import { assertKnownOptions, assertNonNegativeInteger, describeValue } from "../_core/checks.ts";
 
 /** One row of `stocks.csv`, parsed. */
 export interface StockRow {
@@ -82,7 +82,12 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  */
 export function loadStocks(options: StocksOptions = {}): StocksDataset {
   assertKnownOptions("loadStocks", options, ["validationMonths"]);
-  return buildStocks("loadStocks", readCsvData("stocks.csv", "loadStocks"), options);
+  return buildStocks(
+    "loadStocks",
+    "stocks.csv rows",
+    readCsvData("stocks.csv", "loadStocks"),
+    options,
+  );
 }
 
 /**
@@ -107,23 +112,40 @@ export function stocksFromRows(
   csvRows: readonly Readonly<Record<string, string>>[],
   options: StocksOptions = {},
 ): StocksDataset {
-  return buildStocks("stocksFromRows", csvRows, options);
+  return buildStocks("stocksFromRows", "csvRows", csvRows, options);
 }
 
 function buildStocks(
   fn: string,
+  arg: string,
   csvRows: readonly Readonly<Record<string, string>>[],
   options: StocksOptions,
 ): StocksDataset {
   assertKnownOptions(fn, options, ["validationMonths"]);
   if (!Array.isArray(csvRows)) {
-    throw new TypeError(`${fn}: csvRows is ${typeof csvRows}, expected an array of CSV rows`);
+    throw new TypeError(
+      `${fn}: ${arg} is ${describeValue(csvRows)}, expected an array of CSV rows`,
+    );
   }
   const validationMonths = options.validationMonths ?? 24;
   assertNonNegativeInteger(fn, "options.validationMonths", validationMonths);
-  const rows = csvRows.map((r, i) => parseRow(fn, r, i));
-  if (rows.length === 0) throw new RangeError(`${fn}: no rows`);
+  if (csvRows.length === 0) {
+    throw new RangeError(`${fn}: ${arg} is [], expected at least one row`);
+  }
+  const rows = csvRows.map((r, i) => parseRow(fn, `${arg}[${i}]`, r));
   const symbols = [...new Set(rows.map((r) => r.symbol))];
+  const symbolIndex = new Map(symbols.map((sym, k) => [sym, k]));
+  // Checked before the calendar is built, so a repeated row is named even in a one-month file.
+  const seen = new Set<string>();
+  rows.forEach((r, i) => {
+    const key = `${r.symbol}\u0000${r.month}`;
+    if (seen.has(key)) {
+      throw new RangeError(
+        `${fn}: ${arg}[${i}] gives ${r.symbol} a second price for ${r.month}, expected one per month`,
+      );
+    }
+    seen.add(key);
+  });
   const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5)) - 1;
   const indices = rows.map((r) => monthIndex(r.month));
   // A loop, not Math.min(...indices): spreading ~120,000 rows into a call overflows the stack.
@@ -134,14 +156,14 @@ function buildStocks(
   }
   const span = last - first + 1; // calendar months
   const time = span - 1; // input months (each needs the next month as target)
-  if (time < 1) throw new RangeError(`${fn}: the rows cover a single month, no next-step pairs`);
+  if (time < 1) {
+    throw new RangeError(
+      `${fn}: ${arg} cover a single month, expected at least two (a month and the next)`,
+    );
+  }
   const prices = symbols.map(() => new Array<number>(span).fill(NaN));
   rows.forEach((r, i) => {
-    const s = symbols.indexOf(r.symbol), t = indices[i] - first;
-    if (!Number.isNaN(prices[s][t])) {
-      throw new RangeError(`${fn}: row ${i} gives ${r.symbol} a second price for ${r.month}`);
-    }
-    prices[s][t] = Math.log(r.price);
+    prices[symbolIndex.get(r.symbol)!][indices[i] - first] = Math.log(r.price);
   });
   const S = symbols.length;
   const mask = new Float32Array(S * time), train = new Float32Array(S * time);
@@ -159,7 +181,8 @@ function buildStocks(
   }
   if (trainInputs.length < 2 || new Set(trainInputs).size < 2) {
     throw new RangeError(
-      `${fn}: validationMonths ${validationMonths} leaves ${trainInputs.length} training steps, too few to standardise`,
+      `${fn}: options.validationMonths is ${validationMonths}, which leaves ${trainInputs.length} ` +
+        "training steps, expected fewer months (standardising needs two different training prices)",
     );
   }
   const mean = trainInputs.reduce((a, b) => a + b, 0) / trainInputs.length;
@@ -196,18 +219,28 @@ function buildStocks(
   };
 }
 
-function parseRow(fn: string, r: Readonly<Record<string, string>>, i: number): StockRow {
+function parseRow(fn: string, at: string, r: Readonly<Record<string, string>>): StockRow {
+  if (r === null || typeof r !== "object") {
+    throw new TypeError(`${fn}: ${at} is ${describeValue(r)}, expected { symbol, date, price }`);
+  }
   const match = /^([A-Z][a-z]{2}) (\d{1,2}) (\d{4})$/.exec(r.date ?? "");
   const month = match ? MONTHS.indexOf(match[1]) : -1;
   if (!match || month < 0) {
-    throw new SyntaxError(`${fn}: row ${i} has date "${r.date}", expected e.g. "Jan 1 2000"`);
+    throw new SyntaxError(
+      `${fn}: ${at}.date is ${describeValue(r.date)}, expected e.g. "Jan 1 2000"`,
+    );
   }
-  const price = Number(r.price);
+  // An empty field would read as 0 and a missing one as NaN: both are refused by the check below.
+  const price = typeof r.price === "string" && r.price.trim() === "" ? NaN : Number(r.price);
   if (!(Number.isFinite(price) && price > 0)) {
-    throw new RangeError(`${fn}: row ${i} has price "${r.price}", expected a positive number`);
+    throw new RangeError(
+      `${fn}: ${at}.price is ${describeValue(r.price)}, expected a positive number`,
+    );
   }
   if (typeof r.symbol !== "string" || r.symbol === "") {
-    throw new SyntaxError(`${fn}: row ${i} has no symbol`);
+    throw new SyntaxError(
+      `${fn}: ${at}.symbol is ${describeValue(r.symbol)}, expected a ticker such as "GOOG"`,
+    );
   }
   return {
     symbol: r.symbol,

@@ -300,11 +300,19 @@ function buildTabular(spec: TabularSpec): TabularDataset {
   if (!Array.isArray(all) || all.length === 0 || typeof all[0] !== "object") {
     throw new SyntaxError(`${fn}: ${source} holds no rows of records`);
   }
-  for (const name of [...features, target]) {
+  if (features.length === 0) {
+    throw new RangeError(`${fn}: options.features is [], expected at least one column name`);
+  }
+  const columns = Object.keys(all[0]).map((k) => `"${k}"`).join(", ");
+  features.forEach((name, i) => {
     if (!(name in all[0])) {
-      const known = Object.keys(all[0]).map((k) => `"${k}"`).join(", ");
-      throw new RangeError(`${fn}: column "${name}" is not in ${source}; columns: ${known}`);
+      throw new RangeError(
+        `${fn}: options.features[${i}] is "${name}", expected a column of ${source}: ${columns}`,
+      );
     }
+  });
+  if (!(target in all[0])) {
+    throw new SyntaxError(`${fn}: ${source} has no column "${target}"; columns: ${columns}`);
   }
   const rows = all.filter((r) => ![...features, target].some((c) => isMissing(r[c])));
   const matrix = rows.map((r, i) =>
@@ -345,7 +353,10 @@ function buildTabular(spec: TabularSpec): TabularDataset {
     classNames,
     xTrain: standardize(matrix, standardizer, split.train),
     yTrain: targets(split.train),
-    xVal: standardize(matrix, standardizer, split.validation),
+    // validationSplit 0 leaves no validation row: an empty [0, features] tensor, not an error.
+    xVal: split.validation.length === 0
+      ? tf.zeros([0, features.length])
+      : standardize(matrix, standardizer, split.validation),
     yVal: targets(split.validation),
     labelsTrain: labels && Int32Array.from(split.train, (i) => labels![i]),
     labelsVal: labels && Int32Array.from(split.validation, (i) => labels![i]),

@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertAllFinite } from "../_core/checks.ts";
 import {
   assertFinite,
   assertNonEmptyBatch,
@@ -20,6 +21,34 @@ import {
  * signatures can name it (`deno doc --lint` rejects references to an npm package's types).
  */
 export type Scalar = tf.Scalar;
+
+/**
+ * Whether tfjs is recording a gradient tape (inside `tf.grad`, `optimizer.minimize`, a training
+ * step). The losses read tensor inputs on the host to refuse non-finite values only outside a
+ * tape: inside one, a NaN from a diverging model flows into the loss value, where the training
+ * loop names the epoch and batch, and the step pays for no extra read.
+ */
+export function recordingGradient(): boolean {
+  return tf.engine().state.gradientDepth > 0;
+}
+
+/**
+ * Throws a RangeError (count and first positions) unless every value of `value` is finite. A
+ * plain array is always read; a tensor only outside a gradient tape (see
+ * {@linkcode recordingGradient}). `columns` (when given) prints flat positions as `[row, column]`.
+ */
+export function assertFiniteInput(
+  fn: string,
+  arg: string,
+  value: TensorInput,
+  columns?: number,
+): void {
+  if (value instanceof tf.Tensor && recordingGradient()) return;
+  const position = columns && columns > 0
+    ? (i: number) => `[${Math.floor(i / columns)}, ${i % columns}]`
+    : String;
+  assertAllFinite(fn, arg, flatValues(value), position);
+}
 
 /**
  * The batch size of `[batch]` or `[batch, 1]` labels, or a RangeError naming `fn`, `arg` and the
@@ -127,8 +156,19 @@ export function weightedAnchorMean(
   weights: readonly number[],
   keep: (anchor: number) => boolean,
 ): tf.Scalar {
-  const w = weights.map((wa, a) => (keep(a) ? wa : 0));
+  const w = relativeWeights(weights.map((wa, a) => (keep(a) ? wa : 0)));
   const total = w.reduce((s, v) => s + v, 0);
   const weighted = tf.sum(tf.mul(terms, tf.tensor1d(w)));
   return (total === 0 ? tf.mul(weighted, 0) : tf.div(weighted, total)) as tf.Scalar;
+}
+
+/**
+ * `weights` divided by their largest value (all 0 stays all 0). A weighted mean does not change
+ * when every weight is scaled, and float32 cannot hold weights like 1e-40 (or products of two
+ * 1e-30s): without this, tiny weights would round to 0 in the tensor and give 0/0 = NaN.
+ */
+export function relativeWeights(weights: readonly number[]): number[] {
+  let max = 0;
+  for (const w of weights) if (w > max) max = w;
+  return max === 0 ? weights.slice() : weights.map((w) => w / max);
 }

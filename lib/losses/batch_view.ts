@@ -15,6 +15,8 @@ import {
   type TensorInput,
   toTensor,
 } from "../_core/tensor_input.ts";
+import { assertAllFinite, describeValue } from "../_core/checks.ts";
+import { assertFiniteInput } from "./_batch.ts";
 
 /** A loss that returns one number for the batch, e.g. `(t, p) => softDice(t, p)`. */
 export type BatchLoss = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -43,6 +45,10 @@ function checkBatch(
       `${fn}: yPred has shape ${formatShape(ps)}, expected a batch of at least ${minBatch}`,
     );
   }
+  // A NaN input makes the loss NaN wherever that sample is present: every view would be NaN.
+  const columns = (shape: number[]) => shape.slice(1).reduce((a, b) => a * b, 1);
+  assertFiniteInput(fn, "yTrue", yTrue, columns(ts));
+  assertFiniteInput(fn, "yPred", yPred, columns(ps));
   return ps[0];
 }
 
@@ -54,6 +60,13 @@ function scalarValue(fn: string, value: unknown, where: string): tf.Tensor {
     throw new TypeError(
       `${fn}: the loss returned shape ${formatShape(value.shape)} ${where}, expected one number ` +
         `(shape []); for a per-sample loss pass (t, p) => tf.mean(loss(t, p))`,
+    );
+  }
+  // Every view subtracts or differentiates this value: a NaN would make them all NaN.
+  const number = value.dataSync()[0];
+  if (!Number.isFinite(number)) {
+    throw new RangeError(
+      `${fn}: the loss returned ${describeValue(number)} ${where}, expected a finite number`,
     );
   }
   return value.reshape([]);
@@ -81,6 +94,10 @@ function call(fn: string, loss: BatchLoss, t: tf.Tensor, p: tf.Tensor, where: st
  * Dice, a pairwise ranking loss, NT-Xent) it is the per-sample view that still exists, but it
  * describes a sample within this batch: the same sample in another batch contributes something
  * else, and the contributions do not add up to the batch value.
+ *
+ * Refused before the loss runs: `loss` not a function, batches of different sizes or of fewer
+ * than 2 samples, NaN or ±Infinity in `yTrue` or `yPred`; and, after it runs, a loss that
+ * throws, returns more than one number, or returns NaN or ±Infinity on any of the batches.
  *
  * @example
  * ```ts
@@ -127,6 +144,11 @@ export function leaveOneOutContributions(
  * (Gradients with respect to the model's weights, per sample, are `perSampleGradientNorms` in
  * the training folder; they need a per-sample loss.)
  *
+ * Refused: `loss` not a function, batches of different sizes, NaN or ±Infinity in `yTrue` or
+ * `yPred`, a loss that throws, returns more than one number or a non-finite one, a loss whose
+ * value is not computed from `yPred` with tf operations (it has no gradient there), and a
+ * gradient with NaN or ±Infinity in it.
+ *
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
@@ -148,7 +170,7 @@ export function predictionGradientNorms(
   const batch = checkBatch(fn, loss, yTrue, yPred, 1);
   return tf.tidy(() => {
     const t = toTensor(yTrue, fn, "yTrue"), p = toTensor(yPred, fn, "yPred");
-    const { value, grad } = valueAndGradFreeingTape((x: tf.Tensor) => {
+    const { value, grad } = valueAndGradFreeingTape(fn, (x: tf.Tensor) => {
       let out: unknown;
       try {
         out = loss(t, x);
@@ -163,7 +185,15 @@ export function predictionGradientNorms(
       return out;
     }, p);
     scalarValue(fn, value, "on the batch");
-    return tf.sqrt(tf.sum(tf.square(tf.reshape(grad, [batch, -1])), -1)) as Tensor1D;
+    const norms = tf.sqrt(tf.sum(tf.square(tf.reshape(grad, [batch, -1])), -1)) as Tensor1D;
+    // A finite loss can still have an undefined gradient (a square root at 0, say).
+    assertAllFinite(
+      fn,
+      "the gradient of loss with respect to yPred",
+      norms.dataSync(),
+      (i) => `sample ${i}`,
+    );
+    return norms;
   });
 }
 
@@ -173,20 +203,32 @@ export function predictionGradientNorms(
  * throws halfway would strand them (the training folder's `train` guards its steps the same way).
  */
 function valueAndGradFreeingTape(
+  fn: string,
   f: (x: tf.Tensor) => tf.Tensor,
   x: tf.Tensor,
 ): { value: tf.Tensor; grad: tf.Tensor } {
   const engine = tf.engine();
-  const ours: { tape?: typeof engine.state.activeTape } = {};
+  const ours: { tape?: typeof engine.state.activeTape; returned?: boolean } = {};
   try {
     return tf.valueAndGrad((input: tf.Tensor) => {
       ours.tape = engine.state.activeTape;
-      return f(input);
+      const out = f(input);
+      ours.returned = true;
+      return out;
     })(x);
   } catch (error) {
     // A tape shared with an enclosing gradient (depth > 0) is not ours to free.
     if (ours.tape && engine.state.gradientDepth === 0) {
       for (const node of ours.tape) tf.dispose(node.saved ?? []);
+    }
+    if (ours.returned) {
+      // The loss ran; tfjs found no path of tf operations from yPred to its value.
+      throw new TypeError(
+        `${fn}: loss has no gradient with respect to yPred, expected a value computed from ` +
+          `yPred with tf operations (not from its data read back, nor from yTrue alone): ` +
+          `${(error as Error)?.message}`,
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -4,14 +4,21 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { assertFraction, assertOneOf, assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertFraction,
+  assertIntegerIn,
+  assertKnownOptions,
+  assertNumberIn,
+  assertOneOf,
+  assertPositiveInteger,
+  describeValue,
+} from "../_core/checks.ts";
 import {
   flatValues,
   formatShape,
   shapeOf,
   type Tensor1D,
   type TensorInput,
-  toTensor,
 } from "../_core/tensor_input.ts";
 
 /** How {@linkcode classWeights} turns class counts into weights. */
@@ -30,13 +37,21 @@ export interface ClassWeightOptions {
 /** Labels: a tensor, nested number arrays, or a typed array of class ids (as the loaders return). */
 export type LabelInput = TensorInput | ArrayLike<number>;
 
-/** Class indices from integer labels (`[n]` or `[n, 1]`) or one-hot rows (`[n, k]`, k > 1). */
-function classIndices(fn: string, input: LabelInput): { ids: number[]; width: number | null } {
+/**
+ * Class indices from integer labels (`[n]` or `[n, 1]`) or one-hot rows (`[n, k]`, k > 1), each
+ * checked: integer labels in `[0, bound)` (`bound` may be `Infinity`), one-hot rows of 0s and 1s
+ * with exactly one 1.
+ */
+function classIndices(
+  fn: string,
+  input: LabelInput,
+  bound: number,
+  note: string,
+): { ids: number[]; width: number | null } {
   // Typed arrays (e.g. a loader's Int32Array of class ids) are read as plain [n] labels.
-  const labels: TensorInput = input instanceof tf.Tensor || Array.isArray(input) ||
-      typeof input === "number"
-    ? input as TensorInput
-    : Array.from(input as ArrayLike<number>);
+  const labels: TensorInput = ArrayBuffer.isView(input)
+    ? Array.from(input as ArrayLike<number>)
+    : input as TensorInput;
   const shape = shapeOf(labels, fn, "labels");
   if (shape.length === 0 || shape.length > 2 || shape[0] === 0) {
     throw new RangeError(
@@ -44,19 +59,43 @@ function classIndices(fn: string, input: LabelInput): { ids: number[]; width: nu
         `or [n, k] one-hot rows with n > 0`,
     );
   }
-  if (shape.length === 2 && shape[1] > 1) {
-    const ids = tf.tidy(() => Array.from(tf.argMax(toTensor(labels, fn, "labels"), 1).dataSync()));
-    return { ids, width: shape[1] };
+  if (labels instanceof tf.Tensor && labels.dtype === "string") {
+    throw new TypeError(`${fn}: labels has dtype string, expected a numeric tensor`);
   }
-  const v = Array.from(flatValues(labels));
-  v.forEach((x, i) => {
-    if (!(Number.isInteger(x) && x >= 0)) {
+  const v = flatValues(labels);
+  if (shape.length === 2 && shape[1] > 1) return { ids: oneHotIds(fn, v, shape), width: shape[1] };
+  const ids = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (!(Number.isInteger(x) && x >= 0 && x < bound)) {
+      const where = shape.length === 2 ? `labels[${i}][0]` : `labels[${i}]`;
+      assertIntegerIn(fn, where, x, { min: 0, max: bound, maxOpen: true }, note);
+    }
+    ids[i] = x;
+  }
+  return { ids, width: null };
+}
+
+/** The class of each one-hot row, or a RangeError naming the first row that is not one-hot. */
+function oneHotIds(fn: string, v: ArrayLike<number>, shape: readonly number[]): number[] {
+  const [n, k] = shape;
+  const ids = new Array<number>(n);
+  for (let r = 0; r < n; r++) {
+    let hot = -1, ones = 0, ok = true;
+    for (let c = 0; c < k; c++) {
+      const x = v[r * k + c];
+      if (x === 1) [hot, ones] = [c, ones + 1];
+      else if (x !== 0) ok = false;
+    }
+    if (!ok || ones !== 1) {
+      const row = Array.from({ length: k }, (_, c) => v[r * k + c]);
       throw new RangeError(
-        `${fn}: labels has value ${x} at flat index ${i}, expected integer class labels >= 0`,
+        `${fn}: labels[${r}] is ${describeValue(row)}, expected a one-hot row (one 1, the rest 0)`,
       );
     }
-  });
-  return { ids: v, width: null };
+    ids[r] = hot;
+  }
+  return ids;
 }
 
 /**
@@ -67,8 +106,10 @@ function classIndices(fn: string, input: LabelInput): { ids: number[]; width: nu
  * - `"effective_number"`: Cui et al. (2019), `(1 − β) / (1 − β^n_c)`, normalised (as the paper
  *   does) so the weights sum to `k`. `β = 0` gives all 1s; `β → 1` approaches `1 / n_c`.
  *
- * `labels` are integer labels (`[n]` or `[n, 1]`) or one-hot rows (`[n, k]`). A class with no
- * samples is an error, as in scikit-learn (its weight would be infinite).
+ * `labels` are integer labels (`[n]` or `[n, 1]`, or a typed array) or one-hot rows (`[n, k]`, one
+ * 1 per row, the rest 0). A label that is not an integer >= 0 (below `numClasses` when given), a
+ * row that is not one-hot, an unknown option key and a class with no samples are errors, the
+ * last as in scikit-learn (its weight would be infinite).
  *
  * @example
  * ```ts
@@ -80,17 +121,26 @@ function classIndices(fn: string, input: LabelInput): { ids: number[]; width: nu
  */
 export function classWeights(labels: LabelInput, options: ClassWeightOptions = {}): number[] {
   const fn = "classWeights";
-  const method = options.method ?? "balanced";
-  assertOneOf(fn, "method", method, ["balanced", "effective_number"] as const);
-  const beta = options.beta ?? 0.999;
-  assertFraction(fn, "beta", beta, "max");
-  const { ids, width } = classIndices(fn, labels);
-  const maxLabel = Math.max(...ids);
-  const k = options.numClasses ?? width ?? maxLabel + 1;
-  assertPositiveInteger(fn, "numClasses", k);
-  if (maxLabel >= k) {
-    throw new RangeError(`${fn}: labels has label ${maxLabel}, expected labels in [0, ${k})`);
+  assertKnownOptions(fn, options, ["method", "beta", "numClasses"]);
+  const { method = "balanced", beta = 0.999, numClasses } = options;
+  assertOneOf(fn, "options.method", method, ["balanced", "effective_number"] as const);
+  assertFraction(fn, "options.beta", beta, "max");
+  if (numClasses !== undefined) assertPositiveInteger(fn, "options.numClasses", numClasses);
+  const { ids, width } = classIndices(
+    fn,
+    labels,
+    numClasses ?? Infinity,
+    numClasses === undefined ? "(a class label)" : "(a class label below options.numClasses)",
+  );
+  if (numClasses !== undefined && width !== null && width !== numClasses) {
+    throw new RangeError(
+      `${fn}: options.numClasses is ${numClasses}, expected ${width} (the width of the one-hot ` +
+        "labels)",
+    );
   }
+  let maxLabel = 0;
+  for (const c of ids) if (c > maxLabel) maxLabel = c;
+  const k = numClasses ?? width ?? maxLabel + 1;
   const counts = new Array<number>(k).fill(0);
   for (const c of ids) counts[c]++;
   const missing = counts.findIndex((c) => c === 0);
@@ -109,7 +159,8 @@ export function classWeights(labels: LabelInput, options: ClassWeightOptions = {
 
 /**
  * One weight per sample, `classWeights[label]`, as a `[n]` tensor to pass as `sampleWeight`.
- * `labels` are integer labels (`[n]` or `[n, 1]`) or one-hot rows (`[n, k]`).
+ * `labels` are integer labels (`[n]` or `[n, 1]`) in `[0, classWeights.length)`, or one-hot rows
+ * (`[n, classWeights.length]`); every class weight must be finite and >= 0.
  *
  * @example
  * ```ts
@@ -126,22 +177,26 @@ export function sampleWeightsFromClassWeights(
   const fn = "sampleWeightsFromClassWeights";
   if (!Array.isArray(classWeights) || classWeights.length === 0) {
     throw new TypeError(
-      `${fn}: classWeights must be a non-empty array of numbers, indexed by class`,
+      `${fn}: classWeights is ${
+        describeValue(classWeights)
+      }, expected a non-empty array of numbers, indexed by class`,
     );
   }
   classWeights.forEach((w, c) => {
-    if (!(Number.isFinite(w) && w >= 0)) {
-      throw new RangeError(`${fn}: classWeights[${c}] is ${w}, expected a finite number >= 0`);
-    }
+    assertNumberIn(fn, `classWeights[${c}]`, w, { min: 0, max: Infinity });
   });
-  const { ids } = classIndices(fn, labels);
-  const weights = ids.map((c, i) => {
-    if (c >= classWeights.length) {
-      throw new RangeError(
-        `${fn}: labels has label ${c} at index ${i}, but classWeights has only ${classWeights.length} classes`,
-      );
-    }
-    return classWeights[c];
-  });
+  const { ids, width } = classIndices(
+    fn,
+    labels,
+    classWeights.length,
+    "(a class label, indexing classWeights)",
+  );
+  if (width !== null && width !== classWeights.length) {
+    throw new RangeError(
+      `${fn}: labels has ${width} columns (one-hot), expected ${classWeights.length} to match ` +
+        "classWeights",
+    );
+  }
+  const weights = ids.map((c) => classWeights[c]);
   return tf.tensor1d(weights, "float32");
 }

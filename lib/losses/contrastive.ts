@@ -8,8 +8,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type Tensor, type TensorInput, toTensor } from "../_core/tensor_input.ts";
-import { assertNumberIn } from "../_core/checks.ts";
+import { assertKnownOptions, assertNumberIn, describeValue } from "../_core/checks.ts";
 import {
+  assertFiniteInput,
   embeddingShape,
   readIds,
   readSampleWeight,
@@ -61,10 +62,14 @@ function prepare(
   assertNumberIn(fn, "options.temperature", temperature, { min: 0, max: Infinity, minOpen: true });
   const cosine = options.cosine ?? true;
   if (typeof cosine !== "boolean") {
-    throw new TypeError(`${fn}: options.cosine is ${cosine}, expected true or false`);
+    throw new TypeError(
+      `${fn}: options.cosine is ${describeValue(cosine)}, expected true or false`,
+    );
   }
-  const [batch] = embeddingShape(fn, yPred);
+  const [batch, dim] = embeddingShape(fn, yPred);
   const ids = readIds(fn, yTrue, batch);
+  // One NaN embedding turns every anchor's softmax, and so the batch loss, into NaN.
+  assertFiniteInput(fn, "yPred", yPred, dim);
   const weights = readSampleWeight(fn, options.sampleWeight, batch);
   const positives = new Float32Array(batch * batch);
   const numPositives = new Array<number>(batch).fill(0);
@@ -78,8 +83,9 @@ function prepare(
   }
   if (numPositives.every((n) => n === 0)) {
     throw new RangeError(
-      `${fn}: yTrue has no id that appears twice, so no anchor has a positive; for two views ` +
-        `of n items, pass ids [0, …, n − 1, 0, …, n − 1]`,
+      `${fn}: yTrue is ${describeValue(ids)}, expected an id that appears at least twice ` +
+        `(no anchor has a positive); for two views of n items, pass ids ` +
+        `[0, …, n − 1, 0, …, n − 1]`,
     );
   }
   return { batch, temperature, cosine, positives, numPositives, weights };
@@ -112,6 +118,11 @@ function terms(fn: string, yPred: TensorInput, p: Prepared): tf.Tensor {
  * changes, and the same sample gets a different term in a different batch. Read them as "how hard
  * was this anchor in this batch", never as a property of the sample alone.
  *
+ * Bad input is refused before any tensor is made: unknown option keys, τ <= 0, non-integer ids,
+ * a batch where no id appears twice, and NaN or ±Infinity in `yPred`. A `yPred` tensor is read
+ * on the host for that last check only outside a gradient tape; inside one (training), a NaN
+ * reaches the loss value, where the training loop reports it, and the step pays for no read.
+ *
  * @example
  * ```ts
  * import { ntXentPerAnchor } from "./contrastive.ts";
@@ -130,6 +141,7 @@ export function ntXentPerAnchor(
   options: NtXentTermOptions = {},
 ): Tensor {
   const fn = "ntXentPerAnchor";
+  assertKnownOptions(fn, options, ["temperature", "cosine"]);
   const p = prepare(fn, yTrue, yPred, { temperature: options.temperature, cosine: options.cosine });
   return tf.tidy(() => terms(fn, yPred, p));
 }
@@ -155,6 +167,8 @@ export function ntXentPerAnchor(
  * reduction either (Keras multiplies a returned scalar by the weights and averages, which only
  * rescales it by their mean): pass them here as per-anchor weights.
  *
+ * Input checks are {@linkcode ntXentPerAnchor}'s, plus `options.sampleWeight` (finite, `>= 0`).
+ *
  * @example
  * ```ts
  * import { ntXent } from "./contrastive.ts";
@@ -175,6 +189,7 @@ export function ntXent(
   options: NtXentOptions = {},
 ): Scalar {
   const fn = "ntXent";
+  assertKnownOptions(fn, options, ["temperature", "cosine", "sampleWeight"]);
   const p = prepare(fn, yTrue, yPred, options);
   return tf.tidy(() =>
     weightedAnchorMean(terms(fn, yPred, p), p.weights, (a) => p.numPositives[a] > 0) as Scalar

@@ -17,6 +17,8 @@ import {
   toTensor,
 } from "../_core/tensor_input.ts";
 import { formatNumber } from "../_core/format_number.ts";
+import { assertKnownOptions } from "../_core/checks.ts";
+import { assertFiniteInput } from "./_batch.ts";
 
 /** What a loss returns, as {@linkcode inspectLoss} classifies it. */
 export type LossOutputKind = "scalar" | "per-sample" | "per-element" | "other";
@@ -93,6 +95,19 @@ export interface LossInspection {
   sample0OnlyLoss: number;
   /** Sample 0's own loss (its mean over any extra axes), or `null` for a scalar loss. */
   sample0Loss: number | null;
+  /**
+   * How many of the loss's values on the probe are NaN or ±Infinity (0 for a healthy loss). When
+   * any are, nothing else is judged: `coupling`, `samplesIndependent` and `batchOfSingles` are
+   * `null`, and the message says where the non-finite values come from.
+   */
+  nonFiniteValues: number;
+  /**
+   * The probe samples behind non-finite values: for a per-sample or per-element loss, the samples
+   * with a non-finite value of their own; for a scalar loss, the samples whose loss alone is not
+   * finite (empty when the loss cannot run on one sample). Also filled when the batch value is
+   * finite but some sample alone gives NaN (a loss divided by a batch standard deviation, say).
+   */
+  nonFiniteSamples: number[];
   /** A few sentences for learners saying what the loss returns and what weights will do. */
   message: string;
 }
@@ -126,6 +141,35 @@ function probeShape(name: string, yTrue: TensorInput, yPred: TensorInput): numbe
 
 type Evaluate = (rows: readonly number[]) => Float32Array | null;
 
+/** The largest `|v|` of `values` and `start`, by a loop: a loss may return a million values. */
+function maxAbs(values: ArrayLike<number>, start = 0): number {
+  let m = start;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+function countNonFinite(values: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) n++;
+  return n;
+}
+
+/** Each probe sample's loss alone (the mean of its values), or `null` if the loss threw on one. */
+function singleLosses(batch: number, evaluate: Evaluate): number[] | null {
+  const singles: number[] = [];
+  for (let i = 0; i < batch; i++) {
+    const v = evaluate([i]);
+    if (v === null) return null;
+    let s = 0;
+    for (let k = 0; k < v.length; k++) s += v[k];
+    singles.push(s / v.length);
+  }
+  return singles;
+}
+
 interface CouplingResult {
   coupling: SampleCoupling | null;
   effect: number;
@@ -144,39 +188,37 @@ function measureCoupling(
   batch: number,
   predictionValues: number,
   base: Float32Array,
+  singles: number[] | null,
   evaluate: Evaluate,
 ): CouplingResult {
   const identity = Array.from({ length: batch }, (_, i) => i);
   // Sample i is replaced by a copy of its neighbour: a real sample, so labels stay valid.
   const replaced = (...who: number[]) =>
     identity.map((r) => (who.includes(r) ? (r + 1) % batch : r));
-  let scale = Math.max(...Array.from(base, Math.abs));
-  const singles: number[] = [];
-  for (let i = 0; i < batch; i++) {
-    const v = evaluate([i]);
-    if (v === null) break;
-    singles.push(v.reduce((s, x) => s + x, 0) / v.length);
-  }
-  const singleValues = singles.length === batch ? singles : null;
+  let scale = maxAbs(base);
+  // A NaN single-sample value (a loss that needs a batch statistic) is no evidence either way.
+  const singleValues = singles && singles.every(Number.isFinite) ? singles : null;
   const result: CouplingResult = {
     coupling: null,
     effect: 0,
     tolerance: 0,
     pair: null,
-    singles: singleValues,
+    singles,
     relation: null,
   };
   if (kind === "other" || batch < 2) return result;
   const m = Math.min(batch, MAX_PAIR_SAMPLES);
-  // A modified probe counts only if the loss returned the same number of values.
-  const same = (v: Float32Array | null) => (v && v.length === base.length ? v : null);
+  // A modified probe counts only if the loss returned the same number of finite values: a NaN
+  // compares false with everything, and would pass for "no change".
+  const same = (v: Float32Array | null) =>
+    v && v.length === base.length && countNonFinite(v) === 0 ? v : null;
   const single = Array.from({ length: m }, (_, i) => same(evaluate(replaced(i))));
   let effect = 0, pair: [number, number] | null = null, measured = false;
   const consider = (value: number, i: number, j: number) => {
     measured = true;
     if (value > effect) [effect, pair] = [value, [i, j]];
   };
-  for (const v of single) if (v) scale = Math.max(scale, ...Array.from(v, Math.abs));
+  for (const v of single) if (v) scale = maxAbs(v, scale);
   if (kind === "scalar") {
     for (let i = 0; i < m; i++) {
       for (let j = i + 1; j < m; j++) {
@@ -247,6 +289,12 @@ function measureCoupling(
  * The checks are empirical, on the probe: a coupling the probe does not exercise (say, between
  * samples of a class the probe lacks) goes unseen, so pass a probe like your real batches.
  *
+ * A loss that returns NaN or ±Infinity on the probe is not classified (every comparison with NaN
+ * is false, so it would pass for "independent"): the report gives `nonFiniteValues`, the samples
+ * behind them (`nonFiniteSamples`, found from each sample alone for a scalar loss), and a message
+ * saying so. Refused before the loss runs: `fn` not a function, unknown option keys, probes of
+ * different batch sizes or empty ones, and NaN or ±Infinity in a probe.
+ *
  * @example
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
@@ -272,12 +320,17 @@ export function inspectLoss(
       `${name}: fn is ${typeof fn}, expected a function (yTrue, yPred) => tensor`,
     );
   }
+  assertKnownOptions(name, options, ["yTrue", "yPred"]);
   const probe = defaultProbe();
   const yTrue = options.yTrue ?? probe.yTrue;
   const yPred = options.yPred ?? probe.yPred;
   // Shapes are checked before any tensor exists, so a bad probe leaks nothing.
   const pairShape = probeShape(name, yTrue, yPred);
   const predShape = shapeOf(yPred, name, "yPred");
+  // A NaN in the probe would be reported as the loss's NaN.
+  const columns = (shape: number[]) => shape.slice(1).reduce((a, b) => a * b, 1);
+  assertFiniteInput(name, "options.yTrue", yTrue, columns(shapeOf(yTrue, name, "yTrue")));
+  assertFiniteInput(name, "options.yPred", yPred, columns(predShape));
   let result: LossInspection | undefined;
   // tf.tidy only returns tensors; the report is plain data, so it is passed out by closure.
   tf.tidy(() => {
@@ -290,12 +343,14 @@ export function inspectLoss(
       out = fn(t, p);
     } catch (error) {
       throw new TypeError(
-        `${name}: the loss threw on probe inputs of shape ${formatShape(predShape)}: ${error}`,
+        `${name}: fn (the loss) threw on probe inputs of shape ${formatShape(predShape)}: ${error}`,
         { cause: error },
       );
     }
     if (!(out instanceof tf.Tensor)) {
-      throw new TypeError(`${name}: the loss returned ${typeof out}, expected a tf.Tensor`);
+      throw new TypeError(
+        `${name}: fn (the loss) returned ${typeof out}, expected a tf.Tensor`,
+      );
     }
     const values = out;
     const outShape = values.shape.slice();
@@ -306,9 +361,12 @@ export function inspectLoss(
       : outShape.length === 1 || (outShape.length === 2 && outShape[1] === 1)
       ? "per-sample"
       : "per-element";
+    const base = Float32Array.from(values.dataSync());
+    const nonFiniteValues = countNonFinite(base);
     const weights = [batch, ...new Array(batch - 1).fill(0)];
-    const unweightedLoss = reduceLoss(values).dataSync()[0];
-    const canWeight = kind !== "other";
+    // Reductions of non-finite values are NaN anyway; reduceLoss is not asked to make them.
+    const unweightedLoss = nonFiniteValues > 0 ? NaN : reduceLoss(values).dataSync()[0];
+    const canWeight = kind !== "other" && nonFiniteValues === 0;
     const sample0OnlyLoss = canWeight
       ? reduceLoss(values, { sampleWeight: weights }).dataSync()[0]
       : NaN;
@@ -330,8 +388,29 @@ export function inspectLoss(
       });
       return got;
     };
-    const base = Float32Array.from(values.dataSync());
-    const c = measureCoupling(kind, batch, p.size, base, evaluate);
+    const singles = singleLosses(batch, evaluate);
+    const nonFiniteSamples: number[] = [];
+    if ((kind === "per-sample" || kind === "per-element") && nonFiniteValues > 0) {
+      const rows = base.length / batch;
+      for (let i = 0; i < batch; i++) {
+        if (countNonFinite(base.subarray(i * rows, (i + 1) * rows)) > 0) nonFiniteSamples.push(i);
+      }
+    } else if (singles) {
+      singles.forEach((v, i) => {
+        if (!Number.isFinite(v)) nonFiniteSamples.push(i);
+      });
+    }
+    // Comparisons with NaN are all false: a NaN loss would pass every test for "independent".
+    const c: CouplingResult = nonFiniteValues > 0
+      ? {
+        coupling: null,
+        effect: 0,
+        tolerance: 0,
+        pair: null,
+        singles,
+        relation: null,
+      }
+      : measureCoupling(kind, batch, p.size, base, singles, evaluate);
     const report = {
       kind,
       outputShape: outShape,
@@ -348,8 +427,10 @@ export function inspectLoss(
       unweightedLoss,
       sample0OnlyLoss,
       sample0Loss,
+      nonFiniteValues,
+      nonFiniteSamples,
     };
-    result = { ...report, message: describe(report) };
+    result = { ...report, message: describe(report, base) };
   });
   return result as LossInspection;
 }
@@ -428,7 +509,77 @@ function coupledValues(r: Omit<LossInspection, "message">, what: string): string
     `gets another value in another batch.`;
 }
 
-function describe(r: Omit<LossInspection, "message">): string {
+/** `0, 1 and 3`, or the first few and a count. */
+function listSamples(samples: readonly number[]): string {
+  const shown = samples.slice(0, 8).map(String);
+  if (samples.length > 8) return `${shown.join(", ")} and ${samples.length - 8} more`;
+  return shown.length <= 1
+    ? shown.join("")
+    : `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
+}
+
+/** `NaN`, `Infinity and NaN`, …: which non-finite values occur. */
+function nonFiniteKinds(values: ArrayLike<number>): string {
+  const kinds = new Set<string>();
+  for (let i = 0; i < values.length && kinds.size < 3; i++) {
+    if (!Number.isFinite(values[i])) kinds.add(String(values[i]));
+  }
+  const list = [...kinds].sort();
+  return list.length === 1 ? list[0] : `${list.slice(0, -1).join(", ")} or ${list.at(-1)}`;
+}
+
+function describeNonFinite(r: Omit<LossInspection, "message">, base: Float32Array): string {
+  const shape = formatShape(r.outputShape);
+  const what = nonFiniteKinds(base);
+  const samples = r.nonFiniteSamples;
+  const all = samples.length === r.batchSize;
+  const causes = `Typical causes: a log of 0 or of a negative number, a 0/0, a square root of a ` +
+    `negative number, or an overflow (the exp of a large number).`;
+  const after = ` One non-finite value makes the batch loss and every gradient ${what}, so ` +
+    `training would stop. Weighting and coupling were not assessed: fix the loss first, then ` +
+    `inspect it again.`;
+  if (r.kind === "scalar") {
+    const where = samples.length === 0
+      ? `It cannot be traced to single samples (the loss does not run on one sample alone).`
+      : all
+      ? `Each sample alone gives ${what} too: the loss is not finite for any sample of the probe.`
+      : `Sample${samples.length === 1 ? "" : "s"} ${listSamples(samples)} alone give${
+        samples.length === 1 ? "s" : ""
+      } ${what}; the other samples alone give finite losses, and one such sample in a batch ` +
+        `makes the whole batch value ${what}.`;
+    return `The loss returns one number for the whole batch (shape ${shape}), and on the ` +
+      `probe it is ${what}. ${where} ${causes}${after}`;
+  }
+  const count = `${r.nonFiniteValues} of its ${base.length} values are ${what}`;
+  const where = r.kind === "other"
+    ? ""
+    : all
+    ? `, for every sample of the probe`
+    : `, for sample${samples.length === 1 ? "" : "s"} ${listSamples(samples)} only`;
+  const per = r.kind === "per-sample"
+    ? `one value per sample (shape ${shape})`
+    : r.kind === "per-element"
+    ? `one value per element (shape ${shape})`
+    : `shape ${shape}`;
+  return `The loss returns ${per}, but ${count}${where}. ${causes}${after}`;
+}
+
+/** A note when the loss is finite on the batch but not on some sample alone. */
+function singlesNote(r: Omit<LossInspection, "message">): string {
+  const samples = r.nonFiniteSamples;
+  if (r.nonFiniteValues > 0 || samples.length === 0) return "";
+  return ` On ${samples.length === r.batchSize ? "every" : "some"} sample alone (${
+    listSamples(samples)
+  }) the loss is not finite: it needs other samples of the batch (a batch statistic such as the ` +
+    `standard deviation over samples is 0 for one sample, and dividing by it is not finite).`;
+}
+
+function describe(r: Omit<LossInspection, "message">, base: Float32Array): string {
+  if (r.nonFiniteValues > 0) return describeNonFinite(r, base);
+  return describeFinite(r) + singlesNote(r);
+}
+
+function describeFinite(r: Omit<LossInspection, "message">): string {
   const shape = formatShape(r.outputShape);
   const weights = `[${r.batchSize}, ${new Array(r.batchSize - 1).fill(0).join(", ")}]`;
   const demo = `Weighting only sample 0 (sampleWeight ${weights}) gives ${fmt(r.sample0OnlyLoss)}`;

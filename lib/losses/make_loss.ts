@@ -5,7 +5,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkReduction, reduceLoss, type Reduction, type SampleWeight } from "./reduce.ts";
+import { checkReduction, reduceWeighted, type Reduction, type SampleWeight } from "./reduce.ts";
+import { checkInputs } from "./_pointwise.ts";
+import { assertKnownOptions, describeValue } from "../_core/checks.ts";
 import { type Tensor, type TensorInput, toTensor } from "../_core/tensor_input.ts";
 
 /** A per-sample loss: `(yTrue, yPred) => values`, reducing only the last axis. */
@@ -43,6 +45,10 @@ export interface LossFunction {
  * `{ reduction: "none" }` when training with `classWeight` so tfjs weights each sample, which
  * then equals Keras's `sum_over_batch_size` of the weighted per-sample values.
  *
+ * Errors of the returned function name it as `makeLoss(<name>)` (NaN or ±Infinity in a plain
+ * array, a sample weight of the wrong shape, negative or not finite); errors of the wrapped loss
+ * (e.g. mismatched shapes) pass through with the wrapped loss's own name.
+ *
  * @example
  * ```ts
  * import { makeLoss } from "./make_loss.ts";
@@ -57,20 +63,36 @@ export interface LossFunction {
 export function makeLoss(fn: PerSampleLoss, options: MakeLossOptions = {}): LossFunction {
   if (typeof fn !== "function") {
     throw new TypeError(
-      `makeLoss: fn is ${typeof fn}, expected a function (yTrue, yPred) => tensor`,
+      `makeLoss: fn is ${describeValue(fn)}, expected a function (yTrue, yPred) => tensor`,
     );
   }
-  const reduction = checkReduction("makeLoss", options.reduction ?? "sum_over_batch_size");
+  assertKnownOptions("makeLoss", options, ["reduction", "name"]);
+  const reduction = checkReduction(
+    "makeLoss",
+    options.reduction ?? "sum_over_batch_size",
+    "options.reduction",
+  );
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
+    const message = `makeLoss: options.name is ${
+      describeValue(options.name)
+    }, expected a non-empty string`;
+    throw typeof options.name === "string" ? new RangeError(message) : new TypeError(message);
+  }
   const lossName = options.name ?? (fn.name || "loss");
   const where = `makeLoss(${lossName})`;
-  const loss = (yTrue: TensorInput, yPred: TensorInput, sampleWeight?: SampleWeight): Tensor =>
-    tf.tidy(() => {
+  const loss = (yTrue: TensorInput, yPred: TensorInput, sampleWeight?: SampleWeight): Tensor => {
+    // fn sees tensors only, so plain arrays are checked here, where they still are arrays.
+    checkInputs(where, [{ arg: "yTrue", value: yTrue }, { arg: "yPred", value: yPred }]);
+    return tf.tidy(() => {
       const values = fn(toTensor(yTrue, where, "yTrue"), toTensor(yPred, where, "yPred"));
       if (!(values instanceof tf.Tensor)) {
-        throw new TypeError(`${where}: the loss returned ${typeof values}, expected a tf.Tensor`);
+        throw new TypeError(
+          `${where}: the loss returned ${describeValue(values)}, expected a tf.Tensor`,
+        );
       }
-      return reduceLoss(values, { reduction, sampleWeight });
+      return reduceWeighted(where, values, reduction, sampleWeight, "sampleWeight");
     });
+  };
   Object.defineProperty(loss, "name", { value: lossName });
   return Object.assign(loss, { lossName, reduction, perSample: fn });
 }

@@ -3,9 +3,17 @@
  * `cosineSimilarity`. Each reduces one axis (the last, unless `cosineSimilarity`'s `axis` says
  * otherwise).
  *
+ * Checks come before any tensor is made: shapes, options, and for plain arrays every value (NaN
+ * and ±Infinity are refused with their positions). Tensors are not read back for that: a
+ * non-finite value inside a training step propagates to that sample's loss, which `train` reports
+ * by sample. (`hinge` and `squaredHinge` do read one flag back, as Keras does, to decide whether
+ * 0/1 labels become −1/+1.)
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkInputs } from "./_pointwise.ts";
+import { assertIntegerIn, assertKnownOptions } from "../_core/checks.ts";
 import {
   checkLossPair,
   formatShape,
@@ -18,6 +26,11 @@ import {
 export interface CosineSimilarityOptions {
   /** The axis along which vectors are compared; default `-1` (the last). */
   axis?: number;
+}
+
+/** Plain arrays must be finite; tensors are not read for that (see the module doc). */
+function checkFinite(fn: string, yTrue: TensorInput, yPred: TensorInput): void {
+  checkInputs(fn, [{ arg: "yTrue", value: yTrue }, { arg: "yPred", value: yPred }]);
 }
 
 /** Keras's `convert_binary_labels_to_hinge`: if every label is 0 or 1, map to −1 / +1. */
@@ -45,6 +58,7 @@ function hingeLabels(t: tf.Tensor): tf.Tensor {
 export function hinge(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "hinge";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     return tf.mean(tf.relu(tf.sub(1, tf.mul(hingeLabels(t), p))), -1);
@@ -68,6 +82,7 @@ export function hinge(yTrue: TensorInput, yPred: TensorInput): Tensor {
 export function squaredHinge(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "squaredHinge";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     return tf.mean(tf.square(tf.relu(tf.sub(1, tf.mul(hingeLabels(t), p)))), -1);
@@ -91,6 +106,7 @@ export function squaredHinge(yTrue: TensorInput, yPred: TensorInput): Tensor {
 export function categoricalHinge(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "categoricalHinge";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     const pos = tf.sum(tf.mul(t, p), -1);
@@ -122,14 +138,17 @@ export function cosineSimilarity(
   options: CosineSimilarityOptions = {},
 ): Tensor {
   const fn = "cosineSimilarity";
-  const axis = options.axis ?? -1;
+  assertKnownOptions(fn, options, ["axis"]);
+  const { axis = -1 } = options;
   const shape = checkLossPair(fn, yTrue, yPred);
-  if (!Number.isInteger(axis) || axis < -shape.length || axis >= shape.length) {
-    throw new RangeError(
-      `${fn}: axis is ${axis}, expected an integer in [${-shape.length}, ${shape.length}) ` +
-        `for inputs of shape ${formatShape(shape)}`,
-    );
-  }
+  assertIntegerIn(
+    fn,
+    "options.axis",
+    axis,
+    { min: -shape.length, max: shape.length, maxOpen: true },
+    `(an axis of inputs of shape ${formatShape(shape)})`,
+  );
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     const normalize = (x: tf.Tensor) =>

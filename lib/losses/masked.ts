@@ -20,10 +20,24 @@
  * naming its row. A batch with no real token at all is always a RangeError (its loss is 0/0),
  * unless `numItemsInBatch` supplies the denominator.
  *
+ * **Checks.** Every function here refuses unknown option (or spec) keys, a mask or lengths that
+ * do not fit `[batch, time]`, and NaN or ±Infinity at a real token. Padding may hold anything
+ * (a padded label's log of 0, say): it never enters a loss, and selecting rather than
+ * multiplying by the mask keeps it out. A `perToken` tensor is read on the host for the NaN check
+ * only outside a gradient tape; inside one (training), a NaN reaches the loss value, where the
+ * training loop reports it, and the step pays for no read.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { assertNumberIn, assertOneOf, assertPositiveInteger } from "../_core/checks.ts";
+import {
+  assertAllFinite,
+  assertKnownOptions,
+  assertNumberIn,
+  assertOneOf,
+  assertPositiveInteger,
+  describeValue,
+} from "../_core/checks.ts";
 import {
   formatShape,
   shapeOf,
@@ -31,6 +45,7 @@ import {
   type TensorInput,
   toTensor,
 } from "../_core/tensor_input.ts";
+import { recordingGradient } from "./_batch.ts";
 
 /** How masked per-token losses are normalised; see the module table. */
 export type SequenceNormalization = "token" | "sequence" | "batch";
@@ -129,25 +144,38 @@ function checkPerToken(fn: string, perToken: TensorInput): [number, number] {
 export function sequenceMask(lengths: TensorInput, time: number): Tensor {
   const fn = "sequenceMask";
   assertPositiveInteger(fn, "time", time);
-  const values = maskRows(fn, { lengths }, -1, time);
+  if (lengths === undefined) {
+    throw new TypeError(`${fn}: lengths is undefined, expected [batch] sequence lengths`);
+  }
+  const values = maskRows(fn, { lengths }, -1, time, "");
   return tf.tensor2d(values, [values.length / time, time]);
 }
 
 /**
  * Checks a mask spec against `[batch, time]` and returns the mask as a flat Float32Array. `batch`
- * of -1 takes the batch from the spec itself.
+ * of -1 takes the batch from the spec itself. `prefix` is how the caller's signature names the
+ * spec's fields in messages: `"options."`, `"spec."`, or `""` for a positional `lengths`.
  */
-function maskRows(fn: string, spec: MaskSpec, batch: number, time: number): Float32Array {
+function maskRows(
+  fn: string,
+  spec: MaskSpec,
+  batch: number,
+  time: number,
+  prefix: string,
+): Float32Array {
   if (spec.lengths !== undefined && spec.mask !== undefined) {
-    throw new TypeError(`${fn}: give lengths or mask, not both`);
+    throw new TypeError(
+      `${fn}: give lengths or mask, not both (${prefix}lengths and ${prefix}mask are both set)`,
+    );
   }
   if (spec.lengths !== undefined) {
-    const shape = shapeOf(spec.lengths, fn, "lengths");
-    if (shape.length !== 1 || (batch >= 0 && shape[0] !== batch)) {
+    const arg = `${prefix}lengths`;
+    const shape = shapeOf(spec.lengths, fn, arg);
+    if (shape.length !== 1 || shape[0] === 0 || (batch >= 0 && shape[0] !== batch)) {
       throw new RangeError(
-        `${fn}: lengths has shape ${formatShape(shape)}, expected [${
+        `${fn}: ${arg} has shape ${formatShape(shape)}, expected [${
           batch >= 0 ? batch : "batch"
-        }] (one length per sequence)`,
+        }] (one length per sequence${batch >= 0 ? "" : ", at least one"})`,
       );
     }
     const lengths = flat(spec.lengths);
@@ -156,12 +184,12 @@ function maskRows(fn: string, spec: MaskSpec, batch: number, time: number): Floa
       const n = lengths[i];
       if (!Number.isInteger(n) || n < 0) {
         throw new RangeError(
-          `${fn}: lengths has value ${n} at index ${i}, expected a non-negative integer`,
+          `${fn}: ${arg} has value ${n} at index ${i}, expected a non-negative integer`,
         );
       }
       if (n > time) {
         throw new RangeError(
-          `${fn}: lengths has value ${n} at index ${i}, longer than the time axis (${time})`,
+          `${fn}: ${arg} has value ${n} at index ${i}, longer than the time axis (${time})`,
         );
       }
       out.fill(1, i * time, i * time + n);
@@ -169,17 +197,18 @@ function maskRows(fn: string, spec: MaskSpec, batch: number, time: number): Floa
     return out;
   }
   if (spec.mask !== undefined) {
-    const shape = shapeOf(spec.mask, fn, "mask");
+    const arg = `${prefix}mask`;
+    const shape = shapeOf(spec.mask, fn, arg);
     if (shape.length !== 2 || shape[0] !== batch || shape[1] !== time) {
       throw new RangeError(
-        `${fn}: mask has shape ${formatShape(shape)}, expected [${batch}, ${time}] like perToken`,
+        `${fn}: ${arg} has shape ${formatShape(shape)}, expected [${batch}, ${time}] like perToken`,
       );
     }
     const values = Float32Array.from(flat(spec.mask));
     for (let i = 0; i < values.length; i++) {
       if (values[i] !== 0 && values[i] !== 1) {
         throw new RangeError(
-          `${fn}: mask has value ${values[i]} at [${Math.floor(i / time)}, ${
+          `${fn}: ${arg} has value ${values[i]} at [${Math.floor(i / time)}, ${
             i % time
           }], expected 0 or 1`,
         );
@@ -187,8 +216,31 @@ function maskRows(fn: string, spec: MaskSpec, batch: number, time: number): Floa
     }
     return values;
   }
-  if (batch < 0) throw new TypeError(`${fn}: lengths is required`);
   return new Float32Array(batch * time).fill(1);
+}
+
+/**
+ * Throws a RangeError (count and first `[row, step]` positions) unless every real token's loss is
+ * finite. Padding holds whatever the model and the padded labels produce there (a log of 0, say)
+ * and never enters a loss, so it is not checked. A tensor is read only outside a gradient tape:
+ * inside one (training), a NaN reaches the loss value, where the training loop reports it.
+ */
+function assertFiniteTokens(
+  fn: string,
+  perToken: TensorInput,
+  mask: Float32Array,
+  time: number,
+): void {
+  if (perToken instanceof tf.Tensor && recordingGradient()) return;
+  const values = flat(perToken);
+  const real = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) real[i] = mask[i] === 1 ? values[i] : 0;
+  assertAllFinite(fn, "perToken", real, (i) => `[${Math.floor(i / time)}, ${i % time}]`);
+}
+
+/** The argument a spec's mask came from, for messages about what the mask says. */
+function maskArg(spec: MaskSpec, prefix: string): string {
+  return spec.mask !== undefined ? `${prefix}mask` : `${prefix}lengths`;
 }
 
 function flat(value: TensorInput): number[] {
@@ -208,7 +260,7 @@ function rowCounts(mask: Float32Array, batch: number, time: number): number[] {
 }
 
 function checkNormalization(fn: string, value: unknown): SequenceNormalization {
-  assertOneOf(fn, "normalization", value, SEQUENCE_NORMALIZATIONS);
+  assertOneOf(fn, "options.normalization", value, SEQUENCE_NORMALIZATIONS);
   return value;
 }
 
@@ -226,8 +278,9 @@ function checkNormalization(fn: string, value: unknown): SequenceNormalization {
  */
 export function resolveMask(perToken: TensorInput, spec: MaskSpec = {}): Tensor {
   const fn = "resolveMask";
+  assertKnownOptions(fn, spec, ["lengths", "mask"], "spec");
   const [batch, time] = checkPerToken(fn, perToken);
-  return tf.tensor2d(maskRows(fn, spec, batch, time), [batch, time]);
+  return tf.tensor2d(maskRows(fn, spec, batch, time, "spec."), [batch, time]);
 }
 
 /**
@@ -253,28 +306,41 @@ export function resolveMask(perToken: TensorInput, spec: MaskSpec = {}): Tensor 
  */
 export function maskedLoss(perToken: TensorInput, options: MaskedLossOptions = {}): Tensor {
   const fn = "maskedLoss";
+  assertKnownOptions(fn, options, [
+    "lengths",
+    "mask",
+    "normalization",
+    "allPadding",
+    "numItemsInBatch",
+  ]);
   const normalization = checkNormalization(fn, options.normalization ?? "token");
   const [batch, time] = checkPerToken(fn, perToken);
-  const maskValues = maskRows(fn, options, batch, time);
+  const maskValues = maskRows(fn, options, batch, time, "options.");
   const counts = rowCounts(maskValues, batch, time);
-  checkAllPadding(fn, options.allPadding ?? "exclude", counts);
+  checkAllPadding(fn, options.allPadding ?? "exclude", counts, maskArg(options, "options."));
   const numItems = options.numItemsInBatch;
   if (numItems !== undefined) {
     if (normalization !== "token") {
       throw new RangeError(
-        `${fn}: numItemsInBatch is ${numItems}, but it only applies to normalization "token" ` +
-          `(got "${normalization}")`,
+        `${fn}: options.numItemsInBatch is ${describeValue(numItems)}, expected undefined with ` +
+          `normalization "${normalization}" (it only applies to "token")`,
       );
     }
-    assertNumberIn(fn, "numItemsInBatch", numItems, { min: 0, max: Infinity, minOpen: true });
+    assertNumberIn(fn, "options.numItemsInBatch", numItems, {
+      min: 0,
+      max: Infinity,
+      minOpen: true,
+    });
   }
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0 && numItems === undefined) {
     throw new RangeError(
-      `${fn}: every sequence of the batch is padding (mask sums to 0), so the loss is 0/0; ` +
-        "drop this batch or pass numItemsInBatch",
+      `${fn}: ${maskArg(options, "options.")} marks no real token (every sequence of the batch ` +
+        "is padding), expected at least one, since the loss is 0/0; drop this batch or pass " +
+        "options.numItemsInBatch",
     );
   }
+  assertFiniteTokens(fn, perToken, maskValues, time);
   return tf.tidy(() => {
     const loss = toTensor(perToken, fn, "perToken");
     const mask = tf.tensor2d(maskValues, [batch, time]);
@@ -289,13 +355,19 @@ export function maskedLoss(perToken: TensorInput, options: MaskedLossOptions = {
   });
 }
 
-function checkAllPadding(fn: string, policy: unknown, counts: readonly number[]): void {
-  assertOneOf(fn, "allPadding", policy, ["exclude", "error"] as const);
+function checkAllPadding(
+  fn: string,
+  policy: unknown,
+  counts: readonly number[],
+  arg: string,
+): void {
+  assertOneOf(fn, "options.allPadding", policy, ["exclude", "error"] as const);
   if (policy === "error") {
     const row = counts.indexOf(0);
     if (row >= 0) {
       throw new RangeError(
-        `${fn}: sequence ${row} is all padding (0 real tokens), and allPadding is "error"`,
+        `${fn}: ${arg} makes sequence ${row} all padding (0 real tokens), expected a real token ` +
+          `in every sequence, since options.allPadding is "error"`,
       );
     }
   }
@@ -315,9 +387,11 @@ function checkAllPadding(fn: string, policy: unknown, counts: readonly number[])
  */
 export function perSequenceLoss(perToken: TensorInput, spec: MaskSpec = {}): Tensor {
   const fn = "perSequenceLoss";
+  assertKnownOptions(fn, spec, ["lengths", "mask"], "spec");
   const [batch, time] = checkPerToken(fn, perToken);
-  const maskValues = maskRows(fn, spec, batch, time);
+  const maskValues = maskRows(fn, spec, batch, time, "spec.");
   const counts = rowCounts(maskValues, batch, time);
+  assertFiniteTokens(fn, perToken, maskValues, time);
   return tf.tidy(() => {
     const loss = toTensor(perToken, fn, "perToken");
     const mask = tf.cast(tf.tensor2d(maskValues, [batch, time]), "bool");
@@ -344,13 +418,18 @@ export function compareNormalizations(
   spec: MaskSpec = {},
 ): NormalizationComparison {
   const fn = "compareNormalizations";
+  assertKnownOptions(fn, spec, ["lengths", "mask"], "spec");
   const [batch, time] = checkPerToken(fn, perToken);
-  const maskValues = maskRows(fn, spec, batch, time);
+  const maskValues = maskRows(fn, spec, batch, time, "spec.");
   const tokenCounts = rowCounts(maskValues, batch, time);
   const total = tokenCounts.reduce((a, b) => a + b, 0);
   if (total === 0) {
-    throw new RangeError(`${fn}: every sequence of the batch is padding, so no loss is defined`);
+    throw new RangeError(
+      `${fn}: ${maskArg(spec, "spec.")} marks no real token (every sequence of the batch is ` +
+        "padding), expected at least one, since no loss is defined",
+    );
   }
+  assertFiniteTokens(fn, perToken, maskValues, time);
   const maskTensor = tf.tensor2d(maskValues, [batch, time]);
   const means = perSequenceLoss(perToken, { mask: maskTensor });
   const sequenceMeans = Array.from(means.dataSync());
@@ -388,21 +467,37 @@ export function sequenceLossCells(
   options: SequenceLossCellsOptions = {},
 ): SequenceLossCell[] {
   const fn = "sequenceLossCells";
+  assertKnownOptions(fn, options, ["lengths", "mask", "labels"]);
   const [batch, time] = checkPerToken(fn, perToken);
-  const maskValues = maskRows(fn, options, batch, time);
-  const labels = options.labels;
-  if (labels !== undefined && labels.length !== batch) {
-    throw new RangeError(
-      `${fn}: labels has ${labels.length} entries, expected ${batch} (one per sequence)`,
-    );
+  const maskValues = maskRows(fn, options, batch, time, "options.");
+  const labels: readonly unknown[] | undefined = options.labels;
+  if (labels !== undefined) {
+    if (!Array.isArray(labels)) {
+      throw new TypeError(
+        `${fn}: options.labels is ${describeValue(labels)}, expected an array of ${batch} strings`,
+      );
+    }
+    if (labels.length !== batch) {
+      throw new RangeError(
+        `${fn}: options.labels has ${labels.length} entries, expected ${batch} (one per sequence)`,
+      );
+    }
+    labels.forEach((label, i) => {
+      if (typeof label !== "string") {
+        throw new TypeError(
+          `${fn}: options.labels[${i}] is ${describeValue(label)}, expected a string`,
+        );
+      }
+    });
   }
+  assertFiniteTokens(fn, perToken, maskValues, time);
   const losses = flat(perToken);
   const cells: SequenceLossCell[] = [];
   for (let i = 0; i < batch; i++) {
     for (let t = 0; t < time; t++) {
       cells.push({
         sequence: i,
-        label: labels?.[i] ?? String(i),
+        label: (labels?.[i] as string | undefined) ?? String(i),
         time: t,
         loss: losses[i * time + t],
         real: maskValues[i * time + t] === 1,

@@ -7,14 +7,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { EPSILON } from "./epsilon.ts";
-import { assertNumberIn, assertOneOf } from "../_core/checks.ts";
+import { assertKnownOptions, assertNumberIn, assertOneOf, describeValue } from "../_core/checks.ts";
 import {
   assertTensorIn,
   checkLossPair,
   lossTensors,
   type TensorInput,
 } from "../_core/tensor_input.ts";
-import { readSampleWeight, type Scalar } from "./_batch.ts";
+import { assertFiniteInput, readSampleWeight, relativeWeights, type Scalar } from "./_batch.ts";
 
 /** Options for {@linkcode softDice} and {@linkcode softF1}. */
 export interface SoftOverlapOptions {
@@ -54,13 +54,26 @@ function overlap(
   options: SoftOverlapOptions,
   defaultAverage: "micro" | "macro",
 ): Scalar {
+  assertKnownOptions(fn, options, ["smooth", "fromLogits", "average", "sampleWeight"]);
   const smooth = options.smooth ?? 1e-6;
   assertNumberIn(fn, "options.smooth", smooth, { min: 0, max: Infinity });
   const average = options.average ?? defaultAverage;
   assertOneOf(fn, "options.average", average, ["micro", "macro"] as const);
   const fromLogits = options.fromLogits ?? false;
+  if (typeof fromLogits !== "boolean") {
+    throw new TypeError(
+      `${fn}: options.fromLogits is ${describeValue(fromLogits)}, expected true or false`,
+    );
+  }
   const shape = checkLossPair(fn, yTrue, yPred);
-  const weights = readSampleWeight(fn, options.sampleWeight, shape[0]);
+  // The range checks below cannot see a NaN (min and max skip it); logits have no range at all.
+  const columns = shape.length > 1 ? shape[shape.length - 1] : undefined;
+  assertFiniteInput(fn, "yTrue", yTrue, columns);
+  assertFiniteInput(fn, "yPred", yPred, columns);
+  const given = readSampleWeight(fn, options.sampleWeight, shape[0]);
+  // Without smoothing the score is a ratio of weighted sums, unchanged by scaling every weight;
+  // scaling them to a largest weight of 1 keeps tiny or huge weights clear of float32's range.
+  const weights = smooth === 0 ? relativeWeights(given) : given;
   const oneColumn = shape.length === 1 || shape[shape.length - 1] === 1;
   return tf.tidy(() => {
     const [t, p0] = lossTensors(fn, yTrue, yPred, shape);
@@ -112,6 +125,12 @@ function overlap(
  * the objective. Weights go through `options.sampleWeight`, which weights each sample's counts;
  * Keras's `sample_weight` on a returned scalar only rescales it by the mean weight.
  *
+ * Bad input is refused before any tensor is made: unknown option keys, `smooth < 0`, shapes that
+ * do not pair, labels or probabilities outside `[0, 1]`, and NaN or ±Infinity in `yTrue` or
+ * `yPred` (logits included). A tensor is read on the host for the NaN check only outside a
+ * gradient tape; inside one (training), a NaN reaches the loss value, where the training loop
+ * reports it.
+ *
  * @example
  * ```ts
  * import { softDice } from "./overlap.ts";
@@ -152,6 +171,7 @@ export function softDice(
  * (here one per class) has no per-sample decomposition, and the batch size changes the value.
  * `options.sampleWeight` weights each sample's counts (scikit-learn's meaning of
  * `sample_weight` for F1).
+ * Input checks are {@linkcode softDice}'s.
  *
  * @example
  * ```ts

@@ -4,14 +4,33 @@
  * ε = 1e-7 as Keras does, and `fromLogits` variants are computed stably (no `log(sigmoid(x))`), so
  * logits of ±100 and probabilities of exactly 0 or 1 give finite losses.
  *
+ * Checks come before any tensor is made: options (unknown keys too), shapes, then values. Plain
+ * arrays are checked in full on the host: NaN and ±Infinity are refused with their positions, and
+ * so is a value outside the loss's domain (labels and probabilities in `[0, 1]`, sparse labels
+ * integers in `[0, k)`, Poisson counts and rates `>= 0`, categorical prediction rows with a
+ * positive sum). Tensors, which is what a loss gets inside a training step, are checked against
+ * the domain (NaN and ±Infinity included) from their min, max and smallest row sum, with one
+ * read-back per call (sparse labels are read in full); logits have no domain, so a non-finite
+ * logit propagates to that sample's loss, which `train` reports by sample.
+ * `klDivergence` has no domain to check (as in Keras, it clips both inputs to `[ε, 1]`), but since
+ * the clip would turn ±Infinity into a finite loss, its tensors are checked finite (one read-back).
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { EPSILON } from "./epsilon.ts";
+import { checkInputs, type Domain, position } from "./_pointwise.ts";
 import {
-  assertClassLabels,
-  assertTensorIn,
+  assertFraction,
+  assertIntegerIn,
+  assertKnownOptions,
+  assertNumberIn,
+  assertOptionalBoolean,
+  describeValue,
+} from "../_core/checks.ts";
+import {
   checkLossPair,
+  flatValues,
   formatShape,
   lossTensors,
   shapeOf,
@@ -55,24 +74,51 @@ export interface CategoricalFocalOptions extends CrossentropyOptions {
   alpha?: number | readonly number[];
 }
 
-function checkUnit(fn: string, name: string, value: number): void {
-  if (!(value >= 0 && value <= 1)) {
-    throw new RangeError(`${fn}: ${name} is ${value}, expected a number in [0, 1]`);
-  }
+const LABELS: Domain = {
+  min: 0,
+  max: 1,
+  expected: "a number in [0, 1] (labels or label probabilities)",
+};
+const PROBABILITIES: Domain = {
+  min: 0,
+  max: 1,
+  expected: "a number in [0, 1] (probabilities; pass { fromLogits: true } for logits)",
+};
+
+/**
+ * The option checks the cross-entropies share; returns `fromLogits` and `labelSmoothing` with
+ * their defaults.
+ */
+function crossentropyOptions(
+  fn: string,
+  options: CrossentropyOptions,
+): { fromLogits: boolean; labelSmoothing: number } {
+  const { fromLogits = false, labelSmoothing = 0 } = options;
+  assertOptionalBoolean(fn, "options.fromLogits", fromLogits);
+  assertFraction(fn, "options.labelSmoothing", labelSmoothing);
+  return { fromLogits, labelSmoothing };
 }
 
-function checkGamma(fn: string, gamma: number): void {
-  if (!(Number.isFinite(gamma) && gamma >= 0)) {
-    throw new RangeError(`${fn}: gamma is ${gamma}, expected a finite number >= 0`);
-  }
-}
-
-const PROBABILITY_HINT = " (probabilities; pass { fromLogits: true } for logits)";
-
-/** Checks labels and (unless logits) predictions are in [0, 1]. Call inside `tf.tidy`. */
-function checkProbabilities(fn: string, t: tf.Tensor, p: tf.Tensor, fromLogits: boolean): void {
-  assertTensorIn(fn, "yTrue", t, 0, 1, " (labels or label probabilities)");
-  if (!fromLogits) assertTensorIn(fn, "yPred", p, 0, 1, PROBABILITY_HINT);
+/**
+ * Labels must be in [0, 1], and predictions too unless they are logits; a categorical prediction
+ * row must also have a positive sum, since it is renormalised. Arrays are also checked finite.
+ */
+function checkProbabilities(
+  fn: string,
+  yTrue: TensorInput,
+  yPred: TensorInput,
+  fromLogits: boolean,
+  rows = false,
+): void {
+  checkInputs(fn, [
+    { arg: "yTrue", value: yTrue, domain: LABELS },
+    {
+      arg: "yPred",
+      value: yPred,
+      domain: fromLogits ? undefined : PROBABILITIES,
+      positiveRows: rows && !fromLogits,
+    },
+  ]);
 }
 
 /** `−[t·log p + (1 − t)·log(1 − p)]` after Keras's clip of `p` to `[ε, 1 − ε]`, element-wise. */
@@ -107,13 +153,12 @@ export function binaryCrossentropy(
   options: CrossentropyOptions = {},
 ): Tensor {
   const fn = "binaryCrossentropy";
-  const fromLogits = options.fromLogits ?? false;
-  const smoothing = options.labelSmoothing ?? 0;
-  checkUnit(fn, "labelSmoothing", smoothing);
+  assertKnownOptions(fn, options, ["fromLogits", "labelSmoothing"]);
+  const { fromLogits, labelSmoothing: smoothing } = crossentropyOptions(fn, options);
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkProbabilities(fn, yTrue, yPred, fromLogits);
   return tf.tidy(() => {
     let [t, p] = lossTensors(fn, yTrue, yPred, shape);
-    checkProbabilities(fn, t, p, fromLogits);
     if (smoothing > 0) t = tf.add(tf.mul(t, 1 - smoothing), 0.5 * smoothing);
     if (!fromLogits) return tf.mean(binaryCrossentropyElements(t, p), -1);
     const stable = tf.add(tf.sub(tf.relu(p), tf.mul(p, t)), tf.log1p(tf.exp(tf.neg(tf.abs(p)))));
@@ -142,20 +187,28 @@ export function binaryFocalCrossentropy(
   options: BinaryFocalOptions = {},
 ): Tensor {
   const fn = "binaryFocalCrossentropy";
-  const { fromLogits = false, labelSmoothing = 0, gamma = 2, alpha = 0.25 } = options;
-  checkUnit(fn, "labelSmoothing", labelSmoothing);
-  checkUnit(fn, "alpha", alpha);
-  checkGamma(fn, gamma);
+  assertKnownOptions(fn, options, [
+    "fromLogits",
+    "labelSmoothing",
+    "gamma",
+    "alpha",
+    "applyClassBalancing",
+  ]);
+  const { fromLogits, labelSmoothing } = crossentropyOptions(fn, options);
+  const { gamma = 2, alpha = 0.25, applyClassBalancing = false } = options;
+  assertNumberIn(fn, "options.gamma", gamma, { min: 0, max: Infinity });
+  assertFraction(fn, "options.alpha", alpha);
+  assertOptionalBoolean(fn, "options.applyClassBalancing", applyClassBalancing);
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkProbabilities(fn, yTrue, yPred, fromLogits);
   return tf.tidy(() => {
     let [t, p] = lossTensors(fn, yTrue, yPred, shape);
-    checkProbabilities(fn, t, p, fromLogits);
     if (labelSmoothing > 0) t = tf.add(tf.mul(t, 1 - labelSmoothing), 0.5 * labelSmoothing);
     if (fromLogits) p = tf.sigmoid(p);
     const bce = binaryCrossentropyElements(t, p);
     const pT = tf.add(tf.mul(t, p), tf.mul(tf.sub(1, t), tf.sub(1, p)));
     let focal = tf.mul(tf.pow(tf.sub(1, pT), gamma), bce);
-    if (options.applyClassBalancing) {
+    if (applyClassBalancing) {
       focal = tf.mul(tf.add(tf.mul(t, alpha), tf.mul(tf.sub(1, t), 1 - alpha)), focal);
     }
     return tf.mean(focal, -1);
@@ -193,13 +246,12 @@ export function categoricalCrossentropy(
   options: CrossentropyOptions = {},
 ): Tensor {
   const fn = "categoricalCrossentropy";
-  const fromLogits = options.fromLogits ?? false;
-  const smoothing = options.labelSmoothing ?? 0;
-  checkUnit(fn, "labelSmoothing", smoothing);
+  assertKnownOptions(fn, options, ["fromLogits", "labelSmoothing"]);
+  const { fromLogits, labelSmoothing: smoothing } = crossentropyOptions(fn, options);
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkProbabilities(fn, yTrue, yPred, fromLogits, true);
   return tf.tidy(() => {
     const [t0, p] = lossTensors(fn, yTrue, yPred, shape);
-    checkProbabilities(fn, t0, p, fromLogits);
     const t = smoothCategorical(t0, smoothing);
     const logP = fromLogits ? tf.logSoftmax(p) : tf.log(normalizeAndClip(p));
     return tf.neg(tf.sum(tf.mul(t, logP), -1));
@@ -234,9 +286,11 @@ export function sparseCategoricalCrossentropy(
   options: SparseCrossentropyOptions = {},
 ): Tensor {
   const fn = "sparseCategoricalCrossentropy";
-  const fromLogits = options.fromLogits ?? false;
+  assertKnownOptions(fn, options, ["fromLogits"]);
+  const { fromLogits = false } = options;
+  assertOptionalBoolean(fn, "options.fromLogits", fromLogits);
   const ps = shapeOf(yPred, fn, "yPred");
-  let ts = shapeOf(yTrue, fn, "yTrue");
+  const trueShape = shapeOf(yTrue, fn, "yTrue");
   if (ps.length < 2) {
     throw new RangeError(
       `${fn}: yPred has shape ${formatShape(ps)}, expected [batch, numClasses] (or more axes)`,
@@ -246,23 +300,43 @@ export function sparseCategoricalCrossentropy(
     throw new RangeError(`${fn}: yPred has shape ${formatShape(ps)}: empty batch`);
   }
   const labelShape = ps.slice(0, -1);
-  if (ts.length === ps.length && ts[ts.length - 1] === 1) ts = ts.slice(0, -1);
+  const ts = trueShape.length === ps.length && trueShape[trueShape.length - 1] === 1
+    ? trueShape.slice(0, -1)
+    : trueShape;
   if (ts.length !== labelShape.length || ts.some((d, i) => d !== labelShape[i])) {
     throw new RangeError(
-      `${fn}: yTrue has shape ${formatShape(shapeOf(yTrue, fn, "yTrue"))}, expected ${
-        formatShape(labelShape)
-      } or ${formatShape([...labelShape, 1])} integer labels for yPred of shape ${formatShape(ps)}`,
+      `${fn}: yTrue has shape ${formatShape(trueShape)}, expected ${formatShape(labelShape)} or ${
+        formatShape([...labelShape, 1])
+      } integer labels for yPred of shape ${formatShape(ps)}`,
     );
   }
   const k = ps[ps.length - 1];
+  // The labels are read in full either way: an out-of-range label would otherwise pick nothing
+  // from the one-hot row and silently give a loss of logsumexp(z).
+  const labels = flatValues(yTrue);
+  for (let i = 0; i < labels.length; i++) {
+    const x = labels[i];
+    if (!(Number.isInteger(x) && x >= 0 && x < k)) {
+      assertIntegerIn(
+        fn,
+        `yTrue${position(trueShape, i)}`,
+        x,
+        { min: 0, max: k, maxOpen: true },
+        `(a class label for yPred's ${k} classes)`,
+      );
+    }
+  }
+  checkInputs(fn, [{
+    arg: "yPred",
+    value: yPred,
+    domain: fromLogits ? undefined : PROBABILITIES,
+  }]);
   return tf.tidy(() => {
     const labelsFloat = toTensor(yTrue, fn, "yTrue");
-    assertClassLabels(fn, "yTrue", labelsFloat, k);
-    const labels = tf.cast(labelsFloat.reshape(labelShape), "int32");
+    const labelIds = tf.cast(labelsFloat.reshape(labelShape), "int32");
     const p = toTensor(yPred, fn, "yPred");
-    if (!fromLogits) assertTensorIn(fn, "yPred", p, 0, 1, PROBABILITY_HINT);
     const z = fromLogits ? p : tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON));
-    const picked = tf.sum(tf.mul(tf.oneHot(labels, k), z), -1);
+    const picked = tf.sum(tf.mul(tf.oneHot(labelIds, k), z), -1);
     return tf.sub(tf.logSumExp(z, -1), picked);
   });
 }
@@ -291,32 +365,44 @@ export function categoricalFocalCrossentropy(
   options: CategoricalFocalOptions = {},
 ): Tensor {
   const fn = "categoricalFocalCrossentropy";
-  const { fromLogits = false, labelSmoothing = 0, gamma = 2, alpha = 0.25 } = options;
-  checkUnit(fn, "labelSmoothing", labelSmoothing);
-  checkGamma(fn, gamma);
+  assertKnownOptions(fn, options, ["fromLogits", "labelSmoothing", "gamma", "alpha"]);
+  const { fromLogits, labelSmoothing } = crossentropyOptions(fn, options);
+  const { gamma = 2, alpha = 0.25 } = options;
+  assertNumberIn(fn, "options.gamma", gamma, { min: 0, max: Infinity });
   const shape = checkLossPair(fn, yTrue, yPred);
   const k = shape[shape.length - 1];
-  const alphas = typeof alpha === "number" ? [alpha] : [...alpha];
-  if (typeof alpha !== "number" && alphas.length !== k) {
-    throw new RangeError(
-      `${fn}: alpha has ${alphas.length} values, expected one number or ${k} (one per class)`,
-    );
-  }
-  for (const a of alphas) {
-    if (!(Number.isFinite(a) && a >= 0)) {
-      throw new RangeError(`${fn}: alpha has value ${a}, expected finite numbers >= 0`);
-    }
-  }
+  const alphas = checkAlpha(fn, alpha, k);
+  checkProbabilities(fn, yTrue, yPred, fromLogits, true);
   return tf.tidy(() => {
     const [t0, p0] = lossTensors(fn, yTrue, yPred, shape);
-    checkProbabilities(fn, t0, p0, fromLogits);
     const t = smoothCategorical(t0, labelSmoothing);
     const p = normalizeAndClip(fromLogits ? tf.softmax(p0) : p0);
     const cce = tf.neg(tf.mul(t, tf.log(p)));
-    const alphaT = typeof alpha === "number" ? tf.scalar(alpha) : tf.tensor1d(alphas);
+    const alphaT = alphas.length === 1 ? tf.scalar(alphas[0]) : tf.tensor1d(alphas);
     const weight = tf.mul(tf.pow(tf.sub(1, p), gamma), alphaT);
     return tf.sum(tf.mul(weight, cce), -1);
   });
+}
+
+/** `alpha` as one number or one per class, each finite and >= 0. */
+function checkAlpha(fn: string, alpha: unknown, k: number): number[] {
+  const arg = "options.alpha";
+  if (typeof alpha === "number") {
+    assertNumberIn(fn, arg, alpha, { min: 0, max: Infinity });
+    return [alpha];
+  }
+  if (!Array.isArray(alpha)) {
+    throw new TypeError(
+      `${fn}: ${arg} is ${describeValue(alpha)}, expected a number >= 0 or ${k} of them`,
+    );
+  }
+  if (alpha.length !== k) {
+    throw new RangeError(
+      `${fn}: ${arg} has ${alpha.length} values, expected one number or ${k} (one per class)`,
+    );
+  }
+  alpha.forEach((a, i) => assertNumberIn(fn, `${arg}[${i}]`, a, { min: 0, max: Infinity }));
+  return alpha.slice();
 }
 
 /**
@@ -336,6 +422,12 @@ export function categoricalFocalCrossentropy(
 export function klDivergence(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "klDivergence";
   const shape = checkLossPair(fn, yTrue, yPred);
+  // Clipping would turn ±Infinity into 1 or ε, a finite loss no later check could catch, so
+  // tensors are read back for it too.
+  checkInputs(fn, [
+    { arg: "yTrue", value: yTrue, finite: true },
+    { arg: "yPred", value: yPred, finite: true },
+  ]);
   return tf.tidy(() => {
     const [t0, p0] = lossTensors(fn, yTrue, yPred, shape);
     const t = tf.clipByValue(t0, EPSILON, 1);
@@ -343,6 +435,13 @@ export function klDivergence(yTrue: TensorInput, yPred: TensorInput): Tensor {
     return tf.sum(tf.mul(t, tf.log(tf.div(t, p))), -1);
   });
 }
+
+const COUNTS: Domain = { min: 0, max: Infinity, expected: "a number >= 0 (counts)" };
+const RATES: Domain = {
+  min: 0,
+  max: Infinity,
+  expected: "a number >= 0 (predicted rates; an exp or softplus output keeps them so)",
+};
 
 /**
  * Poisson loss per sample: `mean(p − y·log(p + ε), axis = −1)`, ε = 1e-7, for count targets `y`
@@ -361,6 +460,10 @@ export function klDivergence(yTrue: TensorInput, yPred: TensorInput): Tensor {
 export function poisson(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "poisson";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkInputs(fn, [
+    { arg: "yTrue", value: yTrue, domain: COUNTS },
+    { arg: "yPred", value: yPred, domain: RATES },
+  ]);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     return tf.mean(tf.sub(p, tf.mul(t, tf.log(tf.add(p, EPSILON)))), -1);

@@ -6,9 +6,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { assertNumberIn, assertOneOf } from "../_core/checks.ts";
+import { assertKnownOptions, assertNumberIn, assertOneOf } from "../_core/checks.ts";
 import { checkLossPair, flatValues, type TensorInput, toTensor } from "../_core/tensor_input.ts";
-import { labelBatch, readSampleWeight, type Scalar } from "./_batch.ts";
+import {
+  assertFiniteInput,
+  labelBatch,
+  readSampleWeight,
+  relativeWeights,
+  type Scalar,
+} from "./_batch.ts";
 
 /** Options for {@linkcode pairwiseAucLoss}. */
 export interface PairwiseAucOptions {
@@ -45,6 +51,11 @@ export interface PairwiseAucOptions {
  * batches are never formed: the batch size decides how many pairs a step sees. The per-pair terms
  * are the finest view there is; `options.sampleWeight` weights pairs through their samples.
  *
+ * Bad input is refused before any tensor is made: unknown option keys, a margin < 0, labels
+ * other than 0 and 1, shapes that do not pair, and NaN or ±Infinity in `yPred`. A `yPred` tensor
+ * is read on the host for that last check only outside a gradient tape; inside one (training), a
+ * NaN reaches the loss value, where the training loop reports it.
+ *
  * @example
  * ```ts
  * import { pairwiseAucLoss } from "./ranking.ts";
@@ -65,6 +76,7 @@ export function pairwiseAucLoss(
   options: PairwiseAucOptions = {},
 ): Scalar {
   const fn = "pairwiseAucLoss";
+  assertKnownOptions(fn, options, ["surrogate", "margin", "sampleWeight"]);
   const surrogate = options.surrogate ?? "logistic";
   assertOneOf(fn, "options.surrogate", surrogate, ["logistic", "hinge"] as const);
   const margin = options.margin ?? 1;
@@ -79,9 +91,14 @@ export function pairwiseAucLoss(
       );
     }
   });
+  // A NaN score makes every pair it is in NaN, and so the batch loss.
+  assertFiniteInput(fn, "yPred", yPred);
   const w = readSampleWeight(fn, options.sampleWeight, batch);
-  const pos = w.map((wi, i) => wi * labels[i]);
-  const neg = w.map((wi, i) => wi * (1 - labels[i]));
+  // The ratio is unchanged by scaling the positives' or the negatives' weights, and scaling each
+  // side to a largest weight of 1 keeps tiny weights (and their products) out of float32's
+  // underflow, where they would give 0/0.
+  const pos = relativeWeights(w.map((wi, i) => wi * labels[i]));
+  const neg = relativeWeights(w.map((wi, i) => wi * (1 - labels[i])));
   const total = pos.reduce((s, v) => s + v, 0) * neg.reduce((s, v) => s + v, 0);
   return tf.tidy(() => {
     const s = tf.reshape(toTensor(yPred, fn, "yPred"), [batch]);

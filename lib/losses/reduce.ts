@@ -4,8 +4,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertFiniteFloat32, position } from "./_pointwise.ts";
+import { assertKnownOptions, describeValue } from "../_core/checks.ts";
 import {
-  assertFinite,
+  flatValues,
   formatShape,
   type NestedNumbers,
   shapeOf,
@@ -46,27 +48,30 @@ export interface ReduceOptions {
   sampleWeight?: SampleWeight;
 }
 
-/** Throws a RangeError naming `fn` unless `reduction` is one of {@linkcode REDUCTIONS}. */
-export function checkReduction(fn: string, reduction: unknown): Reduction {
+/**
+ * Throws unless `reduction` is one of {@linkcode REDUCTIONS}: a TypeError for a non-string, a
+ * RangeError otherwise, naming `fn` and `arg`.
+ */
+export function checkReduction(fn: string, reduction: unknown, arg = "reduction"): Reduction {
   if (!(REDUCTIONS as readonly unknown[]).includes(reduction)) {
-    throw new RangeError(
-      `${fn}: reduction is ${JSON.stringify(reduction)}, expected one of ${
-        REDUCTIONS.map((r) => `"${r}"`).join(", ")
-      }`,
-    );
+    const message = `${fn}: ${arg} is ${describeValue(reduction)}, expected one of ${
+      REDUCTIONS.map((r) => `"${r}"`).join(", ")
+    }`;
+    throw typeof reduction === "string" ? new RangeError(message) : new TypeError(message);
   }
   return reduction as Reduction;
 }
 
 /**
  * The shape `sampleWeight` is reshaped to before it multiplies `values` (ranks aligned on the
- * leading, batch axis), or a RangeError naming `fn`. A scalar `values` (a loss that already
- * reduced the batch) takes any weight shape, as Keras's broadcasting does.
+ * leading, batch axis), or a RangeError naming `fn` and `arg`. A scalar `values` (a loss that
+ * already reduced the batch) takes any weight shape, as Keras's broadcasting does.
  */
 export function alignWeightShape(
   fn: string,
   valuesShape: readonly number[],
   weightShape: readonly number[],
+  arg = "sampleWeight",
 ): number[] {
   const vr = valuesShape.length, wr = weightShape.length;
   if (wr === 0 || vr === 0) return weightShape.slice();
@@ -76,10 +81,13 @@ export function alignWeightShape(
   if (wr === vr + 1 && weightShape[wr - 1] === 1 && prefixOf(weightShape, valuesShape)) {
     return weightShape.slice(0, vr);
   }
+  const alternatives = vr === 1
+    ? `a scalar, ${formatShape(valuesShape)} or ${formatShape([...valuesShape, 1])}`
+    : `a scalar, ${formatShape(valuesShape.slice(0, 1))} or ${formatShape(valuesShape)}`;
   throw new RangeError(
-    `${fn}: sampleWeight has shape ${formatShape(weightShape)}, expected a scalar, ${
-      formatShape(valuesShape.slice(0, 1))
-    } or ${formatShape(valuesShape)} to weight values of shape ${formatShape(valuesShape)}`,
+    `${fn}: ${arg} has shape ${
+      formatShape(weightShape)
+    }, expected ${alternatives} to weight values of shape ${formatShape(valuesShape)}`,
   );
 }
 
@@ -95,31 +103,42 @@ export function prepareSampleWeight(
   fn: string,
   sampleWeight: SampleWeight,
   valuesShape: readonly number[],
+  arg = "sampleWeight",
 ): tf.Tensor {
-  return checkedSampleWeight(fn, sampleWeight, valuesShape).weight;
+  const { aligned } = checkSampleWeight(fn, sampleWeight, valuesShape, arg);
+  return toTensor(sampleWeight, fn, arg).reshape(aligned);
 }
 
-/** {@linkcode prepareSampleWeight}, plus the weights' sum, taken in the same single read-back. */
-function checkedSampleWeight(
+/**
+ * The checks of a sample weight, all on the host before any tensor is made (the weights are
+ * one per sample, so reading them is cheap): shape, then finite and >= 0. Returns the shape they
+ * are reshaped to and their sum.
+ */
+function checkSampleWeight(
   fn: string,
   sampleWeight: SampleWeight,
   valuesShape: readonly number[],
-): { weight: tf.Tensor; sum: number } {
-  const wShape = shapeOf(sampleWeight, fn, "sampleWeight");
-  const aligned = alignWeightShape(fn, valuesShape, wShape);
-  assertFinite(fn, "sampleWeight", sampleWeight);
-  const w = toTensor(sampleWeight, fn, "sampleWeight");
-  const data = w.dataSync();
+  arg: string,
+): { aligned: number[]; sum: number } {
+  const wShape = shapeOf(sampleWeight, fn, arg);
+  const aligned = alignWeightShape(fn, valuesShape, wShape, arg);
+  if (sampleWeight instanceof tf.Tensor && sampleWeight.dtype === "string") {
+    // toTensor's own dtype message, before the data is read as numbers.
+    tf.tidy(() => void toTensor(sampleWeight, fn, arg));
+  }
+  const data = flatValues(sampleWeight);
+  const at = (i: number) => (wShape.length === 0 ? "" : position(wShape, i));
+  assertFiniteFloat32(fn, arg, data, at);
   let sum = 0;
   for (let i = 0; i < data.length; i++) {
     if (data[i] < 0) {
-      throw new RangeError(
-        `${fn}: sampleWeight has value ${data[i]} at flat index ${i}, expected weights >= 0`,
-      );
+      throw new RangeError(`${fn}: ${arg}${at(i)} is ${data[i]}, expected a weight >= 0`);
     }
-    sum += data[i];
+    // Summed as the float32 values the loss is weighted with: weights that underflow to 0 there
+    // must give a total of 0 (the divide_no_nan case), not a tiny divisor that float32 rounds to 0.
+    sum += Math.fround(data[i]);
   }
-  return { weight: w.reshape(aligned), sum };
+  return { aligned, sum };
 }
 
 /**
@@ -153,6 +172,11 @@ function checkedSampleWeight(
  * A scalar `values` (a loss that already averaged its batch) is weighted by broadcasting, so the
  * weights can only rescale it: `reduceLoss(ℓ, { sampleWeight: w })` is `ℓ · mean(w)`.
  *
+ * Checks, before any tensor is made: option names, the reduction, shapes, the weights (read on
+ * the host: one per sample is cheap) finite and >= 0, and `values` finite when it is a plain
+ * array. A tensor `values` is not read back: inside a training step, a NaN loss is what `train`
+ * reports by sample.
+ *
  * @example
  * ```ts
  * import { reduceLoss } from "./reduce.ts";
@@ -166,22 +190,52 @@ function checkedSampleWeight(
  */
 export function reduceLoss(values: TensorInput, options: ReduceOptions = {}): Tensor {
   const fn = "reduceLoss";
-  const reduction = checkReduction(fn, options.reduction ?? "sum_over_batch_size");
+  assertKnownOptions(fn, options, ["reduction", "sampleWeight"]);
+  const reduction = checkReduction(
+    fn,
+    options.reduction ?? "sum_over_batch_size",
+    "options.reduction",
+  );
+  return reduceWeighted(fn, values, reduction, options.sampleWeight, "options.sampleWeight");
+}
+
+/**
+ * {@linkcode reduceLoss} with the reduction already checked, for callers that name their own
+ * function and weight argument in messages (a `makeLoss` result).
+ */
+export function reduceWeighted(
+  fn: string,
+  values: TensorInput,
+  reduction: Reduction,
+  sampleWeight: SampleWeight | undefined,
+  weightArg: string,
+): Tensor {
   const shape = shapeOf(values, fn, "values");
   if (shape.some((d) => d === 0)) {
-    throw new RangeError(`${fn}: values has shape ${formatShape(shape)}: empty batch`);
+    throw new RangeError(
+      `${fn}: values has shape ${formatShape(shape)}, expected at least one loss value`,
+    );
   }
+  // Plain arrays are read in full; a tensor is the loss of a training step, whose non-finite
+  // values train reports by sample, so it is not read back here.
+  if (!(values instanceof tf.Tensor)) {
+    const flat = typeof values === "number" ? [values] : (values as unknown[]).flat(Infinity);
+    assertFiniteFloat32(fn, "values", flat as number[], (i) => position(shape, i));
+  }
+  const weights = sampleWeight === undefined
+    ? null
+    : checkSampleWeight(fn, sampleWeight, shape, weightArg);
   return tf.tidy(() => {
     const v = toTensor(values, fn, "values");
     let weighted = v;
     let weightTotal: number | null = null;
-    if (options.sampleWeight !== undefined) {
-      const { weight: w, sum } = checkedSampleWeight(fn, options.sampleWeight, shape);
+    if (weights !== null) {
+      const w = toTensor(sampleWeight as SampleWeight, fn, weightArg).reshape(weights.aligned);
       weighted = tf.mul(v, w);
       if (reduction === "mean_with_sample_weight") {
-        // A host number (the weights were read back once for the sign check) keeps the divisor
-        // off the gradient path: tf.divNoNan's Equal has no gradient in tfjs.
-        weightTotal = sum * (weighted.size / w.size);
+        // A host number (the weights were read once for the sign check) keeps the divisor off
+        // the gradient path: tf.divNoNan's Equal has no gradient in tfjs.
+        weightTotal = Math.fround(weights.sum * (weighted.size / w.size));
       }
     }
     if (reduction === "none") return weighted === v ? v.clone() : weighted;

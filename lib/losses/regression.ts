@@ -6,10 +6,18 @@
  * As in Keras, a 1-D input is one sample with `d` values and gives a scalar; use `[batch, 1]` for
  * one output per sample. A `[batch]` `yTrue` is accepted with a `[batch, 1]` `yPred`.
  *
+ * Checks come before any tensor is made: shapes (mismatched, empty or scalar inputs are a
+ * RangeError naming the argument), options, and for plain arrays every value (NaN and ±Infinity
+ * are refused with their positions). Tensors are not read back: these losses run inside training's
+ * gradient tape on every step, and a non-finite value there propagates to that sample's loss,
+ * which `train` reports by sample.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { EPSILON } from "./epsilon.ts";
+import { checkInputs } from "./_pointwise.ts";
+import { assertKnownOptions, assertNumberIn } from "../_core/checks.ts";
 import {
   checkLossPair,
   lossTensors,
@@ -21,6 +29,11 @@ import {
 export interface HuberOptions {
   /** Where the loss turns from quadratic to linear; default `1`. Must be finite and > 0. */
   delta?: number;
+}
+
+/** Plain arrays must be finite; tensors are not read (see the module doc). */
+function checkFinite(fn: string, yTrue: TensorInput, yPred: TensorInput): void {
+  checkInputs(fn, [{ arg: "yTrue", value: yTrue }, { arg: "yPred", value: yPred }]);
 }
 
 /**
@@ -41,6 +54,7 @@ export interface HuberOptions {
 export function meanSquaredError(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "meanSquaredError";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     return tf.mean(tf.squaredDifference(t, p), -1);
@@ -62,6 +76,7 @@ export function meanSquaredError(yTrue: TensorInput, yPred: TensorInput): Tensor
 export function meanAbsoluteError(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "meanAbsoluteError";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     return tf.mean(tf.abs(tf.sub(t, p)), -1);
@@ -85,6 +100,7 @@ export function meanAbsoluteError(yTrue: TensorInput, yPred: TensorInput): Tenso
 export function meanAbsolutePercentageError(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "meanAbsolutePercentageError";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     const diff = tf.abs(tf.div(tf.sub(t, p), tf.maximum(tf.abs(t), EPSILON)));
@@ -110,6 +126,7 @@ export function meanAbsolutePercentageError(yTrue: TensorInput, yPred: TensorInp
 export function meanSquaredLogarithmicError(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "meanSquaredLogarithmicError";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     const logP = tf.log1p(tf.maximum(p, EPSILON));
@@ -137,11 +154,11 @@ export function meanSquaredLogarithmicError(yTrue: TensorInput, yPred: TensorInp
  */
 export function huber(yTrue: TensorInput, yPred: TensorInput, options: HuberOptions = {}): Tensor {
   const fn = "huber";
-  const delta = options.delta ?? 1;
-  if (!(Number.isFinite(delta) && delta > 0)) {
-    throw new RangeError(`${fn}: delta is ${delta}, expected a finite number > 0`);
-  }
+  assertKnownOptions(fn, options, ["delta"]);
+  const { delta = 1 } = options;
+  assertNumberIn(fn, "options.delta", delta, { min: 0, max: Infinity, minOpen: true });
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     const absError = tf.abs(tf.sub(p, t));
@@ -173,6 +190,7 @@ export function huber(yTrue: TensorInput, yPred: TensorInput, options: HuberOpti
 export function logCosh(yTrue: TensorInput, yPred: TensorInput): Tensor {
   const fn = "logCosh";
   const shape = checkLossPair(fn, yTrue, yPred);
+  checkFinite(fn, yTrue, yPred);
   return tf.tidy(() => {
     const [t, p] = lossTensors(fn, yTrue, yPred, shape);
     const x = tf.sub(p, t);

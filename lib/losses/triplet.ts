@@ -7,8 +7,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type Tensor, type TensorInput, toTensor } from "../_core/tensor_input.ts";
-import { assertNumberIn } from "../_core/checks.ts";
+import { assertKnownOptions, assertNumberIn, describeValue } from "../_core/checks.ts";
 import {
+  assertFiniteInput,
   embeddingShape,
   pairwiseDistances,
   readIds,
@@ -64,11 +65,15 @@ function prepare(
   const squared = options.squared ?? false;
   for (const [name, value] of [["soft", soft], ["squared", squared]] as const) {
     if (typeof value !== "boolean") {
-      throw new TypeError(`${fn}: options.${name} is ${value}, expected true or false`);
+      throw new TypeError(
+        `${fn}: options.${name} is ${describeValue(value)}, expected true or false`,
+      );
     }
   }
-  const [batch] = embeddingShape(fn, yPred);
+  const [batch, dim] = embeddingShape(fn, yPred);
   const labels = readIds(fn, yTrue, batch);
+  // A NaN embedding makes every distance to it NaN, and max/min then pick NaN or skip it.
+  assertFiniteInput(fn, "yPred", yPred, dim);
   const weights = readSampleWeight(fn, options.sampleWeight, batch);
   const positives = new Uint8Array(batch * batch), negatives = new Uint8Array(batch * batch);
   const valid = new Array<boolean>(batch).fill(false);
@@ -88,9 +93,10 @@ function prepare(
   }
   if (!valid.some((v) => v)) {
     throw new RangeError(
-      `${fn}: no anchor of the batch has both a positive (another sample of its class) and a ` +
-        `negative (a sample of another class); sample batches with at least 2 classes and 2 ` +
-        `samples of each (P × K sampling)`,
+      `${fn}: yTrue is ${describeValue(labels)}, expected a label shared by at least 2 samples ` +
+        `and at least 2 classes, so that some anchor has a positive (another sample of its ` +
+        `class) and a negative (a sample of another class); sample batches of P classes × K ` +
+        `samples`,
     );
   }
   return { batch, margin, soft, squared, positives, negatives, valid, weights };
@@ -118,6 +124,11 @@ function terms(fn: string, yPred: TensorInput, p: Prepared): tf.Tensor {
  * hardest and which negative is nearest is decided by the rest of the batch, so an anchor's term
  * changes when other samples change, and the same sample gets a different term in another batch.
  *
+ * Bad input is refused before any tensor is made: unknown option keys, a margin < 0, non-integer
+ * labels, a batch where no anchor has both a positive and a negative, and NaN or ±Infinity in
+ * `yPred`. A `yPred` tensor is read on the host for that last check only outside a gradient tape;
+ * inside one (training), a NaN reaches the loss value, where the training loop reports it.
+ *
  * @example
  * ```ts
  * import { batchHardTripletPerAnchor } from "./triplet.ts";
@@ -137,6 +148,7 @@ export function batchHardTripletPerAnchor(
   options: TripletTermOptions = {},
 ): Tensor {
   const fn = "batchHardTripletPerAnchor";
+  assertKnownOptions(fn, options, ["margin", "soft", "squared"]);
   const { margin, soft, squared } = options;
   const p = prepare(fn, yTrue, yPred, { margin, soft, squared });
   return tf.tidy(() => terms(fn, yPred, p));
@@ -152,6 +164,8 @@ export function batchHardTripletPerAnchor(
  *
  * Throws when no anchor has both (a batch of one class, or of all-distinct labels): sample
  * batches of P classes × K samples, as the paper does.
+ * The other input checks are {@linkcode batchHardTripletPerAnchor}'s, plus
+ * `options.sampleWeight` (finite, `>= 0`).
  *
  * Why one number and no per-sample array: each anchor's term is built from the hardest positive
  * and negative that the batch happens to contain, so it is a property of the batch, not of the
@@ -180,6 +194,7 @@ export function batchHardTriplet(
   options: TripletOptions = {},
 ): Scalar {
   const fn = "batchHardTriplet";
+  assertKnownOptions(fn, options, ["margin", "soft", "squared", "sampleWeight"]);
   const p = prepare(fn, yTrue, yPred, options);
   return tf.tidy(() =>
     weightedAnchorMean(terms(fn, yPred, p), p.weights, (a) => p.valid[a]) as Scalar

@@ -22,6 +22,8 @@
  * @module
  */
 
+import { assertKnownOptions, describeValue } from "../_core/checks.ts";
+
 /** Milliseconds an output call waits, in the kernel, for the kernel to send what it queued. */
 export const OUTPUT_SETTLE_MS = 25;
 
@@ -70,11 +72,35 @@ export async function settleOutput(): Promise<void> {
  * await display({ [Symbol.for("Jupyter.display")]: () => ({ "text/plain": "a chart" }) });
  * ```
  */
-export function display(
+export async function display(
   obj: unknown,
   options?: { raw?: boolean; update?: boolean; display_id?: string },
 ): Promise<void> {
-  return displayVia(jupyter(), obj, options);
+  // Checked here too, so the error names the function the learner called; async, so a bad
+  // option rejects the promise like every other failure of an awaited display.
+  checkDisplayOptions("display", options);
+  await displayVia(jupyter(), obj, options);
+}
+
+const DISPLAY_OPTION_KEYS = ["raw", "update", "display_id"];
+
+/** Options of a display: known keys, booleans, a string id; a typo would be passed on silently. */
+function checkDisplayOptions(fn: string, options: unknown): void {
+  assertKnownOptions(fn, options, DISPLAY_OPTION_KEYS);
+  if (options === undefined) return;
+  const o = options as Record<string, unknown>;
+  for (const key of ["raw", "update"]) {
+    if (o[key] !== undefined && typeof o[key] !== "boolean") {
+      throw new TypeError(
+        `${fn}: options.${key} is ${describeValue(o[key])}, expected true or false`,
+      );
+    }
+  }
+  if (o.display_id !== undefined && typeof o.display_id !== "string") {
+    throw new TypeError(
+      `${fn}: options.display_id is ${describeValue(o.display_id)}, expected a string`,
+    );
+  }
 }
 
 /** The part of `Deno.jupyter` that {@linkcode displayVia} draws with. */
@@ -100,6 +126,15 @@ export async function displayVia(
   obj: unknown,
   options?: { raw?: boolean; update?: boolean; display_id?: string },
 ): Promise<void> {
+  const fn = "displayVia";
+  if (api !== null && (typeof api !== "object" || typeof api.display !== "function")) {
+    throw new TypeError(
+      `${fn}: api is ${
+        describeValue(api)
+      }, expected Deno.jupyter (an object with a display function) or null`,
+    );
+  }
+  checkDisplayOptions(fn, options);
   if (api !== null) {
     await api.display(obj, options);
     await sleep(OUTPUT_SETTLE_MS);
@@ -114,5 +149,8 @@ async function plainText(obj: unknown): Promise<string> {
   const own = (obj as Record<symbol, unknown> | null)?.[Symbol.for("Jupyter.display")];
   const bundle = typeof own === "function" ? await own.call(obj) : obj;
   const text = (bundle as Record<string, unknown> | null)?.["text/plain"];
-  return typeof text === "string" ? text : String(obj);
+  if (typeof text === "string") return text;
+  // String() throws for an object without a prototype and says "[object Object]" for the rest;
+  // Deno.inspect is what console.log would have printed.
+  return typeof obj === "string" ? obj : Deno.inspect(obj);
 }

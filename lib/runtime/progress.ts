@@ -9,7 +9,10 @@ import {
   assertKnownOptions,
   assertNonNegativeInteger,
   assertOneOf,
+  assertOptionalBoolean,
+  describeValue,
 } from "../_core/checks.ts";
+import { settleOutput } from "./output.ts";
 
 /** Where progress goes: a notebook output area, a terminal line, plain log lines, or nowhere. */
 export type ProgressMode = "jupyter" | "terminal" | "log" | "quiet";
@@ -122,6 +125,12 @@ export class Progress {
       throw new TypeError("Progress: options is undefined, expected { total }");
     }
     assertNonNegativeInteger("Progress", "options.total", options.total);
+    assertOptionalBoolean("Progress", "options.quiet", options.quiet);
+    if (options.label !== undefined && typeof options.label !== "string") {
+      throw new TypeError(
+        `Progress: options.label is ${describeValue(options.label)}, expected a string`,
+      );
+    }
     if (options.mode !== undefined) {
       assertOneOf("Progress", "options.mode", options.mode, [
         "jupyter",
@@ -149,12 +158,17 @@ export class Progress {
     await this.#show(false);
   }
 
-  /** Shows the final state (and ends the terminal line). */
+  /**
+   * Shows the final state (and ends the terminal line). In a notebook it then waits until the
+   * kernel has sent that last update ({@linkcode settleOutput}), so a progress display that ends a
+   * cell is not filed under the next cell during Run All.
+   */
   async done(status?: string): Promise<void> {
     if (status !== undefined) {
       this.text = `${this.#label} ${this.#done}/${this.total}${status ? "  " + status : ""}`;
     }
     await this.#show(true);
+    if (this.mode === "jupyter" && this.#shown) await settleOutput();
   }
 
   async #show(final: boolean): Promise<void> {

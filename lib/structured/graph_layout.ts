@@ -222,6 +222,14 @@ export function graphViewData(input: GraphViewInput): GraphViewData {
   assertAllFinite(fn, "loss", input.loss, (i) => `node ${i}`);
   assertAllFinite(fn, "layout.x", input.layout.x, (i) => `node ${i}`);
   assertAllFinite(fn, "layout.y", input.layout.y, (i) => `node ${i}`);
+  for (let i = 0; i < n; i++) {
+    const s = input.split[i];
+    if (s !== "train" && s !== "validation" && s !== "test") {
+      throw new RangeError(
+        `${fn}: input.split[${i}] is ${describeValue(s)}, expected "train", "validation" or "test"`,
+      );
+    }
+  }
   checkEdges(fn, n, input.edges);
   const neighbours = neighbourLists(n, input.edges);
   const nodes = Array.from({ length: n }, (_, i): GraphViewNode => ({

@@ -65,7 +65,7 @@ export function createSequenceModel(options: SequenceModelOptions = {}): Sequenc
     returnSequences: true,
     inputShape: [null, 1],
     kernelInitializer: tf.initializers.glorotUniform({ seed }),
-    recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: normalSeed(seed + 1) }),
   }));
   model.add(tf.layers.timeDistributed({
     layer: tf.layers.dense({
@@ -115,7 +115,8 @@ export interface TrainSequenceOptions extends MaskSpec {
 /**
  * Trains full-batch with Adam on `maskedLoss(perTimestepLosses(model, x, y), { mask | lengths,
  * normalization })`, so the normalisation decides how much each sequence pulls on the weights.
- * Returns the loss before each step.
+ * Returns the loss before each step. Needs `time >= 2`: tfjs cannot differentiate a recurrent
+ * layer over a single step.
  *
  * @example
  * ```ts
@@ -138,6 +139,7 @@ export function trainSequenceModel(
   const fn = "trainSequenceModel";
   assertKnownOptions(fn, options, ["normalization", "epochs", "learningRate", "lengths", "mask"]);
   checkSequenceData(fn, model, x, y);
+  checkDifferentiableTime(fn, x);
   const epochs = options.epochs ?? 50;
   assertPositiveInteger(fn, "options.epochs", epochs);
   const learningRate = options.learningRate ?? 0.01;
@@ -148,6 +150,9 @@ export function trainSequenceModel(
   });
   const normalization = options.normalization ?? "token";
   assertOneOf(fn, "options.normalization", normalization, SEQUENCE_NORMALIZATIONS);
+  if (options.mask !== undefined && options.lengths !== undefined) {
+    throw new TypeError(`${fn}: options has both mask and lengths, expected one of them`);
+  }
   const spec: MaskSpec = options.mask !== undefined
     ? { mask: options.mask }
     : options.lengths !== undefined
@@ -157,11 +162,17 @@ export function trainSequenceModel(
   try {
     tf.dispose(tf.tidy(() => maskedLoss(timestepLosses(model, x, y), { ...spec, normalization })));
   } catch (error) {
-    // maskedLoss names itself; the learner called this function with these options.
+    // maskedLoss names itself and its own arguments; the learner called this function with
+    // these options and these x, y.
     const message = String((error as Error)?.message);
     if (!message.startsWith("maskedLoss: ")) throw error;
+    const rest = message.slice("maskedLoss: ".length).replace(
+      "like perToken",
+      "like x's [batch, time]",
+    );
     const Kind = error instanceof TypeError ? TypeError : RangeError;
-    throw new Kind(`${fn}: options.${message.slice("maskedLoss: ".length)}`);
+    const optionFirst = /^(mask|lengths|normalization)\b/.test(rest);
+    throw new Kind(`${fn}: ${optionFirst ? "options." : ""}${rest}`);
   }
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(learningRate);
@@ -185,7 +196,7 @@ export function trainSequenceModel(
 /**
  * The per-token loss function of a sequence model for gradient accumulation
  * (`accumulateGradients`): rows `start..end−1` of `x` and `y` `[batch, time, 1]` through
- * {@linkcode perTimestepLosses}, `[end − start, time]`.
+ * {@linkcode perTimestepLosses}, `[end − start, time]`. Needs `time >= 2`, as training does.
  *
  * @example
  * ```ts
@@ -202,6 +213,7 @@ export function trainSequenceModel(
 export function sequenceTokenLoss(model: SequenceModel, x: Tensor, y: Tensor): TokenLossFunction {
   const fn = "sequenceTokenLoss";
   checkSequenceData(fn, model, x, y);
+  checkDifferentiableTime(fn, x);
   return (start: number, end: number) => {
     assertIntegerIn(fn, "start", start, { min: 0, max: x.shape[0], maxOpen: true });
     assertIntegerIn(fn, "end", end, { min: start + 1, max: x.shape[0] });
@@ -210,6 +222,20 @@ export function sequenceTokenLoss(model: SequenceModel, x: Tensor, y: Tensor): T
       return timestepLosses(model, rows(x), rows(y));
     });
   };
+}
+
+/**
+ * tfjs 4.22 cannot differentiate a recurrent layer run over a single time step (the gradient of
+ * its unstack of one tensor fails inside tfjs), so training needs two steps or more; the forward
+ * pass ({@linkcode perTimestepLosses}) works for any length.
+ */
+function checkDifferentiableTime(fn: string, x: Tensor): void {
+  if (x.shape[1] === 1) {
+    throw new RangeError(
+      `${fn}: x has shape ${formatShape(x.shape)}, expected time >= 2: tfjs cannot take the ` +
+        "gradient of a recurrent layer over a single step",
+    );
+  }
 }
 
 /** Model, inputs and targets checked before any tensor is made: shapes alike, values finite. */
@@ -228,8 +254,10 @@ function checkSequenceData(fn: string, model: SequenceModel, x: Tensor, y: Tenso
       );
     }
   }
-  if (x.rank !== 3 || x.shape[2] !== 1 || x.shape[0] === 0) {
-    throw new RangeError(`${fn}: x has shape ${formatShape(x.shape)}, expected [batch, time, 1]`);
+  if (x.rank !== 3 || x.shape[2] !== 1 || x.shape[0] === 0 || x.shape[1] === 0) {
+    throw new RangeError(
+      `${fn}: x has shape ${formatShape(x.shape)}, expected [batch, time, 1] with batch, time >= 1`,
+    );
   }
   if (y.shape.join() !== x.shape.join()) {
     throw new RangeError(
@@ -260,4 +288,13 @@ export function trainableVariables(model: SequenceModel): TrainableVariable[] {
     );
   }
   return model.trainableWeights.map((w) => w.read() as TrainableVariable);
+}
+
+/**
+ * The seed to hand tfjs's normal sampler: it treats a seed of 0 as "no seed" (`seed ? seed :
+ * Math.random()`), so 0 would give different numbers on every call. 0.5 stands in for it: no
+ * integer seed maps there, and every other seed is passed unchanged.
+ */
+function normalSeed(seed: number): number {
+  return seed === 0 ? 0.5 : seed;
 }

@@ -20,6 +20,7 @@ import {
   assertKnownOptions,
   assertOneOf,
   assertPositiveInteger,
+  describeValue,
 } from "../_core/checks.ts";
 import { variableGradsFreeingTape } from "../_core/gradients.ts";
 import { formatShape, shapeOf, type Tensor } from "../_core/tensor_input.ts";
@@ -142,6 +143,7 @@ export function accumulateGradients(
   }
   const normalization = options.normalization ?? "num_items_in_batch";
   assertOneOf(fn, "normalization", normalization, NORMALIZATIONS);
+  const variables = checkVariables(fn, options.variables);
   const step = stepMask(fn, options);
   const microBatches = options.microBatches ?? 1;
   assertIntegerIn(
@@ -184,17 +186,25 @@ export function accumulateGradients(
             }, time]`,
           );
         }
+        // Checked here, where the time axis is known, so the error names the step's own row
+        // rather than maskedLoss's row within the micro-batch.
+        checkTimeAxis(fn, step, shape[1]);
         return normalization === "num_items_in_batch"
           ? maskedLoss(perToken, { ...slice, numItemsInBatch: numItems })
           : maskedLoss(perToken, slice);
       };
-      const { value, grads: g } = variableGradsFreeingTape(
-        f as () => tf.Scalar,
-        options.variables as tf.Variable[] | undefined,
-      );
+      const { value, grads: g } = variableGradsFreeingTape(f as () => tf.Scalar, variables);
       const scale = normalization === "mean_of_micro_means" ? 1 / k : 1;
       const part = value.dataSync()[0];
       value.dispose();
+      if (!Number.isFinite(part)) {
+        // A NaN loss gives NaN gradients; summed into the others they would poison the whole step.
+        tf.dispose(Object.values(g));
+        throw new RangeError(
+          `${fn}: tokenLoss(${start}, ${end}) gave a loss of ${part} on micro-batch ` +
+            `${microBatchLosses.length}, expected a finite loss (are its real tokens finite?)`,
+        );
+      }
       microBatchLosses.push(part);
       loss += part * scale;
       for (const [name, gi] of Object.entries(g)) {
@@ -224,6 +234,48 @@ export function accumulateGradients(
   };
 }
 
+/** `options.variables`: absent, or an array of tf.Variable. */
+function checkVariables(
+  fn: string,
+  variables: readonly TrainableVariable[] | undefined,
+): tf.Variable[] | undefined {
+  if (variables === undefined) return undefined;
+  if (!Array.isArray(variables)) {
+    throw new TypeError(
+      `${fn}: options.variables is ${describeValue(variables)}, expected an array of tf.Variable`,
+    );
+  }
+  variables.forEach((v, i) => {
+    if (!(v instanceof tf.Variable)) {
+      throw new TypeError(
+        `${fn}: options.variables[${i}] is ${describeValue(v)}, expected a tf.Variable`,
+      );
+    }
+  });
+  return variables.slice();
+}
+
+/** The step's mask must span the time axis of the per-token losses. */
+function checkTimeAxis(fn: string, step: StepMask, time: number): void {
+  if (step.mask) {
+    const width = step.mask[0].length;
+    if (width !== time) {
+      throw new RangeError(
+        `${fn}: mask has shape [${step.batch}, ${width}], expected [${step.batch}, ${time}] ` +
+          "(the time axis of tokenLoss's per-token losses)",
+      );
+    }
+    return;
+  }
+  const row = step.counts.findIndex((n) => n > time);
+  if (row >= 0) {
+    throw new RangeError(
+      `${fn}: lengths has value ${step.counts[row]} at index ${row}, longer than the time axis ` +
+        `(${time}) of tokenLoss's per-token losses`,
+    );
+  }
+}
+
 interface StepMask {
   batch: number;
   /** Real tokens per row. */
@@ -242,7 +294,18 @@ function stepMask(fn: string, options: AccumulateOptions): StepMask {
       throw new RangeError(`${fn}: mask has shape ${formatShape(shape)}, expected [batch, time]`);
     }
     const spec = { mask: options.mask };
-    const checked = tf.tidy(() => resolveMask(tf.zeros(shape), spec));
+    let checked: tf.Tensor;
+    try {
+      checked = tf.tidy(() => resolveMask(tf.zeros(shape), spec));
+    } catch (error) {
+      // resolveMask names itself; the learner called this function.
+      const message = String((error as Error)?.message);
+      if (!message.startsWith("resolveMask: ")) throw error;
+      const Kind = error instanceof TypeError ? TypeError : RangeError;
+      // resolveMask calls its argument spec; here the mask is the step's.
+      const rest = message.slice("resolveMask: ".length).replace(/^spec\./, "");
+      throw new Kind(`${fn}: ${rest}`);
+    }
     const mask = checked.arraySync() as number[][];
     checked.dispose();
     return { batch: shape[0], counts: mask.map((r) => r.reduce((a, b) => a + b, 0)), mask };

@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertModelInput } from "../_core/model_input.ts";
 import type { PerSampleLoss } from "../losses/make_loss.ts";
 import {
   formatShape,
@@ -14,7 +15,14 @@ import {
   toTensor,
 } from "../_core/tensor_input.ts";
 import type { LayersModel, ModelFunction, Variable } from "./train.ts";
-import { assertAllFinite, assertKnownOptions, assertSeed } from "../_core/checks.ts";
+import {
+  assertAllFinite,
+  assertKnownOptions,
+  assertNumberIn,
+  assertOneOf,
+  assertSeed,
+  describeValue,
+} from "../_core/checks.ts";
 import { variableGradsFreeingTape } from "../_core/gradients.ts";
 
 /**
@@ -71,16 +79,32 @@ function denseStack(model: LayersModel | ModelFunction): DenseSpec[] | null {
 }
 
 function variablesOf(
+  fn: string,
   model: LayersModel | ModelFunction,
   given?: readonly Variable[],
 ): tf.Variable[] {
   if (model instanceof tf.LayersModel) {
     return model.trainableWeights.map((w) => w.read() as tf.Variable);
   }
-  if (given) return given.slice();
-  throw new TypeError(
-    "perSampleGradientNorms: a model function needs options.variables (the variables to differentiate)",
-  );
+  if (given === undefined) {
+    throw new TypeError(
+      `${fn}: options.variables is undefined, expected the variables a model function ` +
+        "differentiates (an array of tf.Variable)",
+    );
+  }
+  if (!Array.isArray(given)) {
+    throw new TypeError(
+      `${fn}: options.variables is ${describeValue(given)}, expected an array of tf.Variable`,
+    );
+  }
+  given.forEach((v, i) => {
+    if (!(v instanceof tf.Variable)) {
+      throw new TypeError(
+        `${fn}: options.variables[${i}] is ${describeValue(v)}, expected a tf.Variable`,
+      );
+    }
+  });
+  return given.slice();
 }
 
 function forwardOf(model: LayersModel | ModelFunction): (x: tf.Tensor) => tf.Tensor {
@@ -89,7 +113,17 @@ function forwardOf(model: LayersModel | ModelFunction): (x: tf.Tensor) => tf.Ten
     : (x) => model(x, false);
 }
 
-function check(fn: string, x: TensorInput, y: TensorInput): number {
+function check(
+  fn: string,
+  model: LayersModel | ModelFunction,
+  x: TensorInput,
+  y: TensorInput,
+): number {
+  if (!(model instanceof tf.LayersModel) && typeof model !== "function") {
+    throw new TypeError(
+      `${fn}: model is ${describeValue(model)}, expected a tf.LayersModel or a function (x) => y`,
+    );
+  }
   const xs = shapeOf(x, fn, "x"), ys = shapeOf(y, fn, "y");
   if (xs.length < 2 || xs[0] === 0) {
     throw new RangeError(`${fn}: x has shape ${formatShape(xs)}, expected [samples, features]`);
@@ -97,16 +131,18 @@ function check(fn: string, x: TensorInput, y: TensorInput): number {
   if (ys[0] !== xs[0]) {
     throw new RangeError(`${fn}: y has shape ${formatShape(ys)}, expected ${xs[0]} samples as x`);
   }
+  assertModelInput(fn, "x", model, xs);
   return xs[0];
 }
 
 function loopNorms(
+  fn: string,
   model: LayersModel | ModelFunction,
   xt: tf.Tensor,
   yt: tf.Tensor,
   options: PerSampleGradientOptions,
 ): Float32Array {
-  const vars = variablesOf(model, options.variables);
+  const vars = variablesOf(fn, model, options.variables);
   const forward = forwardOf(model);
   const n = xt.shape[0];
   const out = new Float32Array(n);
@@ -202,16 +238,18 @@ function gradientNorms(
   y: TensorInput,
   options: PerSampleGradientOptions,
 ): Float32Array {
-  if (typeof options?.loss !== "function") {
-    throw new TypeError(`${fn}: options.loss must be a per-sample loss function`);
+  if (options === undefined) {
+    throw new TypeError(`${fn}: options is undefined, expected { loss }`);
   }
-  check(fn, x, y);
-  const method = options.method ?? "auto";
-  if (!["auto", "loop", "dense"].includes(method)) {
-    throw new RangeError(
-      `${fn}: method is ${JSON.stringify(method)}, expected "auto", "loop" or "dense"`,
+  if (typeof options.loss !== "function") {
+    throw new TypeError(
+      `${fn}: options.loss is ${describeValue(options.loss)}, expected a per-sample loss function`,
     );
   }
+  check(fn, model, x, y);
+  const method = options.method ?? "auto";
+  assertOneOf(fn, "method", method, ["auto", "loop", "dense"]);
+  variablesOf(fn, model, options.variables);
   const specs = method === "loop" ? null : denseStack(model);
   if (method === "dense" && specs === null) {
     throw new RangeError(
@@ -221,9 +259,22 @@ function gradientNorms(
   const xt = tf.tidy(() => toTensor(x, fn, "x").clone()),
     yt = tf.tidy(() => toTensor(y, fn, "y").clone());
   try {
+    // Outside any gradient: a NaN input would otherwise surface as a NaN norm of no named origin.
+    assertAllFinite(
+      fn,
+      "x",
+      xt.dataSync(),
+      (i) => `sample ${Math.floor(i / (xt.size / xt.shape[0]))}`,
+    );
+    assertAllFinite(
+      fn,
+      "y",
+      yt.dataSync(),
+      (i) => `sample ${Math.floor(i / (yt.size / yt.shape[0]))}`,
+    );
     const norms = specs
       ? denseNorms(specs, xt, yt, options.loss)
-      : loopNorms(model, xt, yt, options);
+      : loopNorms(fn, model, xt, yt, options);
     assertAllFinite(fn, "the per-sample gradient norms", norms, (i) => `sample ${i}`);
     return norms;
   } finally {
@@ -282,20 +333,19 @@ export function dpClippedGradients(
 ): DpClipResult {
   const fn = "dpClippedGradients";
   assertKnownOptions(fn, options, DP_OPTION_KEYS);
-  if (options?.seed !== undefined) assertSeed(fn, "options.seed", options.seed);
-  const c = options?.clipNorm;
-  if (!(c > 0 && Number.isFinite(c))) {
-    throw new RangeError(`${fn}: clipNorm is ${c}, expected a finite number > 0`);
+  if (options === undefined) {
+    throw new TypeError(`${fn}: options is undefined, expected { loss, clipNorm }`);
   }
+  if (options.seed !== undefined) assertSeed(fn, "options.seed", options.seed);
+  const c = options.clipNorm;
+  assertNumberIn(fn, "clipNorm", c, { min: 0, max: Infinity, minOpen: true });
   const sigma = options.noiseMultiplier ?? 0;
-  if (!(sigma >= 0 && Number.isFinite(sigma))) {
-    throw new RangeError(`${fn}: noiseMultiplier is ${sigma}, expected a finite number >= 0`);
-  }
+  assertNumberIn(fn, "noiseMultiplier", sigma, { min: 0, max: Infinity });
   const norms = gradientNorms(fn, model, x, y, options);
   const n = norms.length;
   const factors = Float32Array.from(norms, (g) => (g > c ? c / g : 1));
   const clipped = norms.reduce((k, g) => k + (g > c ? 1 : 0), 0);
-  const vars = variablesOf(model, options.variables);
+  const vars = variablesOf(fn, model, options.variables);
   const forward = forwardOf(model);
   const grads = tf.tidy(() => {
     const xt = toTensor(x, fn, "x"), yt = toTensor(y, fn, "y");
@@ -312,7 +362,7 @@ export function dpClippedGradients(
           0,
           sigma * c,
           "float32",
-          options.seed === undefined ? undefined : options.seed + k++,
+          options.seed === undefined ? undefined : normalSeed(options.seed + k++),
         )
         : null;
       out[name] = tf.div(noise ? tf.add(g, noise) : g, n);
@@ -320,4 +370,13 @@ export function dpClippedGradients(
     return out;
   });
   return { grads, norms, clippedFraction: clipped / n };
+}
+
+/**
+ * The seed to hand tfjs's normal sampler: it treats a seed of 0 as "no seed" (`seed ? seed :
+ * Math.random()`), so 0 would give different numbers on every call. 0.5 stands in for it: no
+ * integer seed maps there, and every other seed is passed unchanged.
+ */
+function normalSeed(seed: number): number {
+  return seed === 0 ? 0.5 : seed;
 }

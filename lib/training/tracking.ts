@@ -7,10 +7,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
+  assertAllFinite,
   assertIntegerIn,
   assertKnownOptions,
   assertOneOf,
+  assertOptionalBoolean,
   assertPositiveInteger,
+  describeValue,
 } from "../_core/checks.ts";
 import type { Tensor } from "../_core/tensor_input.ts";
 
@@ -89,6 +92,7 @@ export class SampleTracker {
       "multiclass",
     ]);
     assertOneOf("SampleTracker", "options.pass", options.pass ?? "training", ["training", "clean"]);
+    assertOptionalBoolean("SampleTracker", "options.fromLogits", options.fromLogits);
     this.numSamples = numSamples;
     this.pass = options.pass ?? "training";
     this.task = options.task;
@@ -171,6 +175,25 @@ export class SampleTracker {
         max: this.numSamples,
         maxOpen: true,
       });
+    }
+    // A NaN recorded here would pass unnoticed into every mean, variability and forgetting count.
+    assertAllFinite(fn, "loss", loss);
+    if (trueProb !== undefined) {
+      assertAllFinite(fn, "trueProb", trueProb);
+      const j = Array.prototype.findIndex.call(trueProb, (p: number) => p < 0 || p > 1);
+      if (j >= 0) {
+        throw new RangeError(
+          `${fn}: trueProb[${j}] is ${trueProb[j]}, expected a probability in [0, 1]`,
+        );
+      }
+    }
+    if (correct !== undefined) {
+      const j = Array.prototype.findIndex.call(correct, (c: unknown) => c !== 0 && c !== 1);
+      if (j >= 0) {
+        throw new RangeError(
+          `${fn}: correct[${j}] is ${describeValue(correct[j])}, expected 0 or 1`,
+        );
+      }
     }
     const base = (this.#epochs - 1) * this.numSamples;
     for (let j = 0; j < samples.length; j++) {

@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { assertModelInput } from "../_core/model_input.ts";
 import { variableGradsFreeingTape as gradsFreeingTape } from "../_core/gradients.ts";
 import {
   assertAllFinite,
@@ -13,6 +14,7 @@ import {
   assertKnownOptions,
   assertPositiveInteger,
   assertSeed,
+  describeValue,
 } from "../_core/checks.ts";
 import { formatNumber } from "../_core/format_number.ts";
 import { seededRandom } from "../_core/random.ts";
@@ -27,6 +29,7 @@ import {
 
 export type { ReduceFunction };
 import {
+  flatValues,
   formatShape,
   shapeOf,
   type Tensor,
@@ -262,8 +265,8 @@ interface BoundModel {
 
 /** Training or validation inputs whose shapes, dtypes and weights have been checked. */
 interface CheckedData {
-  /** The name errors about this data start with. */
-  fn: string;
+  /** How errors name this data's inputs. */
+  names: DataNames;
   x: TensorInput;
   y: TensorInput;
   n: number;
@@ -316,12 +319,51 @@ function checkTrainCall(
   const batchSize = options.batchSize ?? 32;
   assertPositiveInteger(FN, "batchSize", batchSize);
   const random = shuffleSource(options.seed);
+  checkPlainOptions(options);
   const bound = bindModel(model, options.variables);
-  const data = checkData(FN, x, y, options.sampleWeight, options.classWeight);
+  const data = checkData(TRAINING_NAMES, x, y, options.sampleWeight, options.classWeight);
+  assertModelInput(FN, TRAINING_NAMES.x, model, shapeOf(x, FN, TRAINING_NAMES.x));
   const validation = checkValidation(options.validationData);
+  if (validation !== null) {
+    assertModelInput(FN, VALIDATION_NAMES.x, model, shapeOf(validation.x, FN, VALIDATION_NAMES.x));
+  }
   const track = options.track === true ? {} : options.track ? options.track : null;
   if (track !== null) assertKnownOptions(FN, track, TRACK_OPTION_KEYS, "options.track");
   return { perSample, reduce, model: bound, epochs, batchSize, random, track, data, validation };
+}
+
+/** Options that are read later, mid-run, checked now so a typo fails before any update. */
+function checkPlainOptions(options: TrainOptions): void {
+  for (const key of ["shuffle", "quiet"] as const) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== "boolean") {
+      throw new TypeError(`${FN}: options.${key} is ${describeValue(v)}, expected true or false`);
+    }
+  }
+  const opt = options.optimizer as unknown;
+  if (opt !== undefined && !(opt instanceof tf.Optimizer)) {
+    throw new TypeError(
+      `${FN}: options.optimizer is ${describeValue(opt)}, expected a tf.Optimizer ` +
+        "(e.g. tf.train.adam(0.01))",
+    );
+  }
+  const callbacks = options.callbacks as unknown;
+  if (callbacks === undefined) return;
+  if (callbacks === null || typeof callbacks !== "object" || Array.isArray(callbacks)) {
+    throw new TypeError(
+      `${FN}: options.callbacks is ${
+        describeValue(callbacks)
+      }, expected { onBatchEnd?, onEpochEnd? }`,
+    );
+  }
+  assertKnownOptions(FN, callbacks, ["onBatchEnd", "onEpochEnd"], "options.callbacks");
+  for (const [name, f] of Object.entries(callbacks)) {
+    if (f !== undefined && typeof f !== "function") {
+      throw new TypeError(
+        `${FN}: options.callbacks.${name} is ${describeValue(f)}, expected a function`,
+      );
+    }
+  }
 }
 
 /** The per-sample loss, also when a `makeLoss` result (which carries one) is given. */
@@ -368,69 +410,136 @@ function bindModel(
     };
   }
   if (typeof model !== "function") {
-    throw new TypeError(`${FN}: model must be a tf.LayersModel or a function (x, training) => y`);
+    throw new TypeError(
+      `${FN}: model is ${
+        describeValue(model)
+      }, expected a tf.LayersModel or a function (x, training) => y`,
+    );
   }
-  return { forward: model, variables: variables?.slice(), regularizers: () => [] };
+  if (variables !== undefined) {
+    if (!Array.isArray(variables)) {
+      throw new TypeError(
+        `${FN}: options.variables is ${describeValue(variables)}, expected an array of tf.Variable`,
+      );
+    }
+    variables.forEach((v, i) => {
+      if (!(v instanceof tf.Variable)) {
+        throw new TypeError(
+          `${FN}: options.variables[${i}] is ${describeValue(v)}, expected a tf.Variable`,
+        );
+      }
+    });
+  }
+  // A function model declares no input shape, so its failure (often a tfjs shape error from
+  // inside it) is reported with the shape of the batch it was given; the original is the cause.
+  const forward = (xb: tf.Tensor, training: boolean): tf.Tensor => {
+    try {
+      return model(xb, training);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new RangeError(
+        `${FN}: the model function threw on a batch of x of shape ${
+          formatShape(xb.shape)
+        }: ${message}`,
+        { cause: error },
+      );
+    }
+  };
+  return { forward, variables: variables?.slice(), regularizers: () => [] };
 }
 
 /** Validation data is checked as training data is, with its own sample weights only. */
 function checkValidation(validationData: TrainOptions["validationData"]): CheckedData | null {
   if (validationData === undefined) return null;
+  if (!Array.isArray(validationData) || ![2, 3].includes(validationData.length)) {
+    throw new TypeError(
+      `${FN}: options.validationData is ${
+        describeValue(validationData)
+      }, expected [x, y] or [x, y, sampleWeight]`,
+    );
+  }
   const [vx, vy, vw] = validationData;
   // As in Keras, class weights apply to training only; validation takes its own sample weights.
-  return checkData(`${FN} (validationData)`, vx, vy, vw, undefined);
+  return checkData(VALIDATION_NAMES, vx, vy, vw, undefined);
 }
 
-/** One sample per row of `x` and `y`, numeric dtypes, and the combined per-sample weights. */
+/** How errors name the three inputs of training or of validation data. */
+interface DataNames {
+  x: string;
+  y: string;
+  sampleWeight: string;
+}
+
+const TRAINING_NAMES: DataNames = { x: "x", y: "y", sampleWeight: "sampleWeight" };
+const VALIDATION_NAMES: DataNames = {
+  x: "options.validationData[0]",
+  y: "options.validationData[1]",
+  sampleWeight: "options.validationData[2]",
+};
+
+/** One sample per row of `x` and `y`, numeric dtypes, finite values, and the combined weights. */
 function checkData(
-  fn: string,
+  names: DataNames,
   x: TensorInput,
   y: TensorInput,
   sampleWeight: TensorInput | undefined,
   classWeight: ClassWeight | undefined,
 ): CheckedData {
-  const xs = shapeOf(x, fn, "x"), ys = shapeOf(y, fn, "y");
+  const xs = shapeOf(x, FN, names.x), ys = shapeOf(y, FN, names.y);
   if (xs.length === 0 || xs[0] === 0) {
     throw new RangeError(
-      `${fn}: x has shape ${formatShape(xs)}, expected [samples, ...] with samples > 0`,
+      `${FN}: ${names.x} has shape ${formatShape(xs)}, expected [samples, ...] with samples > 0`,
     );
   }
   if (ys.length === 0 || ys[0] !== xs[0]) {
     throw new RangeError(
-      `${fn}: y has shape ${formatShape(ys)}, expected ${xs[0]} samples to match x ${
-        formatShape(xs)
-      }`,
+      `${FN}: ${names.y} has shape ${formatShape(ys)}, expected ${
+        xs[0]
+      } samples to match ${names.x} ${formatShape(xs)}`,
     );
   }
   const n = xs[0];
-  checkConvertible(fn, "x", x);
-  checkConvertible(fn, "y", y);
-  return { fn, x, y, n, weights: combinedWeights(fn, n, y, sampleWeight, classWeight) };
+  checkConvertible(names.x, x);
+  checkConvertible(names.y, y);
+  // Before any update: a NaN input would otherwise stop training part-way, after the batches
+  // before it had already changed the weights. One read of the data, outside any gradient.
+  assertFiniteRows(names.x, x, n);
+  assertFiniteRows(names.y, y, n);
+  const weights = combinedWeights(names, n, y, sampleWeight, classWeight);
+  return { names, x, y, n, weights };
+}
+
+/** Refuses NaN and ±Infinity in `value`, naming the sample (row) of the first ones. */
+function assertFiniteRows(arg: string, value: TensorInput, n: number): void {
+  const v = flatValues(value);
+  const perRow = v.length / n;
+  assertAllFinite(FN, arg, v, (i) => `sample ${Math.floor(i / perRow)}`);
 }
 
 /** `toTensor`'s dtype check, run on a throwaway conversion so it fails before anything is kept. */
-function checkConvertible(fn: string, arg: string, value: TensorInput): void {
+function checkConvertible(arg: string, value: TensorInput): void {
   // Nested arrays were fully checked by shapeOf; only a tensor's dtype can still be refused.
-  if (value instanceof tf.Tensor) tf.tidy(() => void toTensor(value, fn, arg));
+  if (value instanceof tf.Tensor) tf.tidy(() => void toTensor(value, FN, arg));
 }
 
 /** `sampleWeight` times `classWeight[label]`, as Keras multiplies them; `null` when neither is given. */
 function combinedWeights(
-  fn: string,
+  names: DataNames,
   n: number,
   y: TensorInput,
   sampleWeight: TensorInput | undefined,
   classWeight: ClassWeight | undefined,
 ): Float32Array | null {
   if (sampleWeight === undefined && classWeight === undefined) return null;
+  const fn = FN, arg = names.sampleWeight;
   const w = new Float32Array(n).fill(1);
   if (sampleWeight !== undefined) {
-    const s = shapeOf(sampleWeight, fn, "sampleWeight");
+    const s = shapeOf(sampleWeight, fn, arg);
     if (!(s.length === 1 && s[0] === n) && !(s.length === 2 && s[0] === n && s[1] === 1)) {
       throw new RangeError(
-        `${fn}: sampleWeight has shape ${
+        `${fn}: ${arg} has shape ${
           formatShape(s)
-        }, expected [${n}] (one weight per sample of x)`,
+        }, expected [${n}] (one weight per sample of ${names.x})`,
       );
     }
     const v = sampleWeight instanceof tf.Tensor
@@ -440,14 +549,14 @@ function combinedWeights(
       const x = Number(v[i]);
       if (!Number.isFinite(x) || x < 0) {
         throw new RangeError(
-          `${fn}: sampleWeight has value ${x} at sample ${i}, expected finite weights >= 0`,
+          `${fn}: ${arg} has value ${x} at sample ${i}, expected finite weights >= 0`,
         );
       }
       w[i] = x;
     }
   }
   if (classWeight !== undefined) {
-    const ids = classIds(fn, y);
+    const ids = classIds(fn, names.y, y);
     const table = classWeight as Record<number, number>;
     for (const [c, v] of Object.entries(table)) {
       if (!Number.isFinite(v) || v < 0) {
@@ -470,11 +579,11 @@ function combinedWeights(
 }
 
 /** Class ids of `y` (integer labels, or one-hot rows) read as float32, as training will see them. */
-function classIds(fn: string, y: TensorInput): Int32Array {
+function classIds(fn: string, arg: string, y: TensorInput): Int32Array {
   // Assigned rather than returned: tf.tidy would walk a returned typed array element by element.
   let ids = new Int32Array(0);
   tf.tidy(() => {
-    const t = toTensor(y, fn, "y");
+    const t = toTensor(y, fn, arg);
     const twoD = t.shape.length === 2 && t.shape[1] > 1;
     const values = twoD ? tf.argMax(t, 1).dataSync() : t.dataSync();
     ids = Int32Array.from(values, (v, i) => {
@@ -532,12 +641,12 @@ function allocateRun(plan: TrainPlan, optimizer: Optimizer | undefined): Run {
 /** Tensors of checked data; a tensor passed in is cloned so the run may dispose all it holds. */
 function toPrepared(d: CheckedData, owned: tf.Tensor[]): Prepared {
   const own = (input: TensorInput, arg: string) => {
-    const t = toTensor(input, d.fn, arg);
+    const t = toTensor(input, FN, arg);
     const mine = t === input ? t.clone() : t;
     owned.push(mine);
     return mine;
   };
-  const x = own(d.x, "x"), y = own(d.y, "y");
+  const x = own(d.x, d.names.x), y = own(d.y, d.names.y);
   const w = d.weights ? tf.tensor1d(d.weights) : null;
   if (w) owned.push(w);
   return { x, y, w, n: d.n };

@@ -37,3 +37,20 @@ Deno.test("cartographyChart: bad input names the argument", () => {
     "empty",
   );
 });
+
+Deno.test("cartographyChart: takes dataMap's result as it is, refuses a misspelt field", () => {
+  const map = {
+    confidence: new Float32Array([0.9, 0.2]),
+    variability: new Float32Array([0.05, 0.3]),
+    correctness: new Float32Array([1, 0]),
+    region: ["easy-to-learn", "ambiguous"],
+    variabilityThreshold: 0.2,
+    counts: { "easy-to-learn": 1, "ambiguous": 1, "hard-to-learn": 0 },
+  };
+  assert.match(cartographyChart(map).summary, /Data map of 2 samples/);
+  assertThrowsWith(
+    () => cartographyChart({ ...map, confidance: [1, 1] } as never),
+    RangeError,
+    'cartographyChart: data.confidance is not an option, did you mean "confidence"?',
+  );
+});

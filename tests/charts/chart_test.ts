@@ -110,7 +110,7 @@ Deno.test("Chart.save: svg, png, vl.json, and an offline interactive html", asyn
 });
 
 Deno.test("Chart: bad arguments are named", async () => {
-  assertThrowsWith(() => new Chart(spec, { summary: " " }), TypeError, "options.summary");
+  assertThrowsWith(() => new Chart(spec, { summary: " " }), RangeError, "options.summary");
   const chart = new Chart(spec, { summary: "s" });
   await assert.rejects(() => chart.save("/tmp/x.pdf"), (e: Error) => {
     return e instanceof RangeError && e.message.includes('Chart.save: path is "/tmp/x.pdf"');

@@ -39,3 +39,19 @@ Deno.test("classShareChart: string labels, bad input", () => {
   );
   assertThrowsWith(() => classShareChart([0], [1], { gradients: [1, 2] }), RangeError, "gradients");
 });
+
+Deno.test("classShareChart: negative losses, unknown names and a zero total", () => {
+  assertThrowsWith(
+    () => classShareChart([0, 1], [1, -2]),
+    RangeError,
+    "classShareChart: losses[1] is -2, expected a number >= 0",
+  );
+  assertThrowsWith(
+    () => classShareChart(["cat", "bird"], [1, 2], { classNames: ["cat", "dog"] }),
+    RangeError,
+    'classShareChart: labels[1] is "bird", expected one of options.classNames',
+  );
+  // All losses 0: the loss has no shares (0 / 0), so no loss bars and the text says why.
+  const zero = classShareChart([0, 1], [0, 0]);
+  assert.match(zero.summary, /0: 50% of samples; 1: 50% of samples\. No shares of loss/);
+});

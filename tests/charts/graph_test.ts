@@ -35,6 +35,6 @@ Deno.test("graphChart: bad input names the argument", () => {
   assertThrowsWith(
     () => graphChart({ ...base, loss: [1, Infinity] }),
     RangeError,
-    "Infinity at node 1",
+    "first at node 1 (Infinity)",
   );
 });

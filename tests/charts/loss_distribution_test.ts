@@ -47,7 +47,7 @@ Deno.test("lossDistributionChart: 100,000 samples draw 30 bars", async () => {
 
 Deno.test("lossDistributionChart: bad input names the argument", () => {
   assertThrowsWith(() => lossDistributionChart([]), RangeError, "losses is empty");
-  assertThrowsWith(() => lossDistributionChart([1, NaN]), RangeError, "NaN at sample 1");
+  assertThrowsWith(() => lossDistributionChart([1, NaN]), RangeError, "first at sample 1 (NaN)");
   assertThrowsWith(() => lossDistributionChart([1], { bins: 0 }), RangeError, "options.bins is 0");
   assertThrowsWith(
     () => lossDistributionChart([1], { quantiles: [0.5, 1.5] }),

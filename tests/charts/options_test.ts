@@ -27,7 +27,7 @@ Deno.test("chart options: every builder checks title, width and height the same 
     assertThrowsWith(
       () => build({ width: 0 }),
       RangeError,
-      `${fn}: options.width is 0, expected a number > 0 (pixels)`,
+      `${fn}: options.width is 0, expected a number in (0, 4000] (pixels)`,
     );
     assertThrowsWith(() => build({ width: NaN }), RangeError, `${fn}: options.width is NaN`);
     assertThrowsWith(() => build({ title: 42 }), TypeError, `${fn}: options.title is 42`);
@@ -67,4 +67,19 @@ Deno.test("chart options: defaults are 560 × 280, and a faceted comparison shar
     spec: { width: number };
   };
   assert.equal(two.spec.width, 280);
+});
+
+Deno.test("chart options: a misspelt key is refused by every builder, naming the closest key", () => {
+  for (const [fn, build] of Object.entries(builders)) {
+    assertThrowsWith(
+      () => build({ widht: 300 }),
+      RangeError,
+      `${fn}: options.widht is not an option, did you mean "width"?`,
+    );
+    assertThrowsWith(
+      () => build({ width: 4001 }),
+      RangeError,
+      `${fn}: options.width is 4001, expected a number in (0, 4000] (pixels)`,
+    );
+  }
 });

@@ -82,8 +82,7 @@ Deno.test("perSampleChart: bad input names the argument", () => {
     () => perSampleChart([1, NaN, 2, Infinity]),
     RangeError,
     "losses has 2 non-finite values",
-    "NaN at sample 1",
-    "Infinity at sample 3",
+    "first at sample 1 (NaN), sample 3 (Infinity)",
   );
   assertThrowsWith(
     () => perSampleChart([1, 2], { ids: ["a"] }),
@@ -109,4 +108,12 @@ Deno.test("perSampleChart: bad input names the argument", () => {
     RangeError,
     'options.order is "random"',
   );
+});
+
+Deno.test("perSampleChart: no share of the total is stated for negative or all-zero values", () => {
+  // Cosine-similarity losses are negative: "the top 10% carry -50%" would be nonsense.
+  const negative = perSampleChart([-1, -2, 1]);
+  assert.match(negative.summary, /mean -0.667, median -1, lowest -2, highest 1\.$/);
+  assert.ok(!JSON.stringify(negative.toSpec()).includes("carry"));
+  assert.ok(!perSampleChart([0, 0]).summary.includes("carry"));
 });

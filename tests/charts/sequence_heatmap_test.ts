@@ -28,12 +28,12 @@ Deno.test("sequenceHeatmapChart: bad input names the argument", () => {
   assertThrowsWith(
     () => sequenceHeatmapChart([[1, NaN]]),
     RangeError,
-    "NaN at sequence 0, token 1",
+    "first at sequence 0, token 1 (NaN)",
   );
   assertThrowsWith(
     () => sequenceHeatmapChart([[1, 2]], { mask: [[1, 2]] }),
     RangeError,
-    "options.mask has 2 at [0, 1]",
+    "options.mask[0][1] is 2, expected 0 or 1",
   );
   assertThrowsWith(
     () => sequenceHeatmapChart([[1, 2]], { lengths: [3] }),
@@ -43,6 +43,19 @@ Deno.test("sequenceHeatmapChart: bad input names the argument", () => {
   assertThrowsWith(
     () => sequenceHeatmapChart([[1]], { lengths: [1], mask: [[1]] }),
     TypeError,
-    "not both",
+    "are both given",
+  );
+});
+
+Deno.test("sequenceHeatmapChart: all padding and repeated ids are refused", () => {
+  assertThrowsWith(
+    () => sequenceHeatmapChart([[1, 2]], { lengths: [0] }),
+    RangeError,
+    "sequenceHeatmapChart: options.lengths marks all 2 tokens as padding",
+  );
+  assertThrowsWith(
+    () => sequenceHeatmapChart([[1], [2]], { ids: ["a", "a"] }),
+    RangeError,
+    'sequenceHeatmapChart: options.ids[1] is "a", expected distinct ids',
   );
 });

@@ -80,7 +80,7 @@ Deno.test("trainingDynamicsChart: bad input names the argument", () => {
   assertThrowsWith(
     () => trainingDynamicsChart([[1, 2], [NaN, 1]]),
     RangeError,
-    "NaN at epoch 2, sample 0",
+    "first at epoch 2, sample 0 (NaN)",
   );
   assertThrowsWith(() => trainingDynamicsChart([[1, 2], [1]]), RangeError, "ragged");
   assertThrowsWith(() => trainingDynamicsChart([[1]], { topK: -1 }), RangeError, "topK");

@@ -56,7 +56,7 @@ Deno.test("miserablesFromJson: malformed data and links to missing nodes", () =>
   assertThrowsWith(
     () => miserablesFromJson({ nodes, links: [{ source: 0, target: 2, value: 1 }] }),
     RangeError,
-    "miserablesFromJson: edges[0] is [0, 2], but node 2 does not exist (nodes are 0..1)",
+    "miserablesFromJson: data.links[0].target is 2, expected an integer in [0, 2)",
   );
   assertThrowsWith(
     () => miserablesFromJson({ nodes: [{ name: "a" }], links: [] }),

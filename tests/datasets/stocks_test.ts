@@ -72,19 +72,23 @@ Deno.test("stocksFromRows: malformed rows", () => {
   assertThrowsWith(
     () => stocksFromRows([ok, { ...ok, date: "2000-02-01" }]),
     SyntaxError,
-    'stocksFromRows: row 1 has date "2000-02-01", expected e.g. "Jan 1 2000"',
+    'stocksFromRows: csvRows[1].date is "2000-02-01", expected e.g. "Jan 1 2000"',
   );
   assertThrowsWith(
     () => stocksFromRows([ok, { ...ok, date: "Feb 1 2000", price: "-3" }]),
     RangeError,
-    'row 1 has price "-3", expected a positive number',
+    'csvRows[1].price is "-3", expected a positive number',
   );
   assertThrowsWith(
     () => stocksFromRows([ok, { ...ok, date: "Feb 1 2000" }, { ...ok, date: "Jan 9 2000" }]),
     RangeError,
-    "row 2 gives A a second price for 2000-01",
+    "csvRows[2] gives A a second price for 2000-01",
   );
-  assertThrowsWith(() => stocksFromRows([]), RangeError, "stocksFromRows: no rows");
+  assertThrowsWith(
+    () => stocksFromRows([]),
+    RangeError,
+    "stocksFromRows: csvRows is [], expected at least one row",
+  );
   assertThrowsWith(
     () => loadStocks({ validationMonths: -1 }),
     RangeError,

@@ -48,33 +48,58 @@ Deno.test("classWeights: bad input", () => {
     RangeError,
     "classWeights: class 1 has no samples in labels (counts [1,0,1])",
   );
-  assertThrowsWith(() => classWeights([0, 1.5]), RangeError, "classWeights: labels has value 1.5");
-  assertThrowsWith(() => classWeights([0, -1]), RangeError, "labels has value -1 at flat index 1");
+  assertThrowsWith(
+    () => classWeights([0, 1.5]),
+    RangeError,
+    "classWeights: labels[1] is 1.5, expected an integer >= 0 (a class label)",
+  );
+  assertThrowsWith(() => classWeights([0, -1]), RangeError, "classWeights: labels[1] is -1");
+  assertThrowsWith(
+    () => classWeights([[0], [NaN]]),
+    RangeError,
+    "classWeights: labels[1][0] is NaN",
+  );
+  assertThrowsWith(
+    () => classWeights([[0.5, 0.5], [0, 1]]),
+    RangeError,
+    "classWeights: labels[0] is [0.5,0.5], expected a one-hot row (one 1, the rest 0)",
+  );
+  assertThrowsWith(
+    () => classWeights([0, 1], { numclasses: 2 } as never),
+    RangeError,
+    'classWeights: options.numclasses is not an option, did you mean "numClasses"?',
+  );
+  assertThrowsWith(() => classWeights(null as never), TypeError, "classWeights: labels is null");
+  assertThrowsWith(
+    () => classWeights([[1, 0], [0, 1]], { numClasses: 3 }),
+    RangeError,
+    "classWeights: options.numClasses is 3, expected 2 (the width of the one-hot labels)",
+  );
   assertThrowsWith(() => classWeights([]), RangeError, "classWeights: labels has shape [0]");
   assertThrowsWith(
     () => classWeights([0, 1], { method: "inverse" as never }),
     RangeError,
-    'classWeights: method is "inverse", expected "balanced" or "effective_number"',
+    'classWeights: options.method is "inverse", expected "balanced" or "effective_number"',
   );
   assertThrowsWith(
     () => classWeights([0, 1], { method: "effective_number", beta: 1 }),
     RangeError,
-    "classWeights: beta is 1, expected a number in [0, 1)",
+    "classWeights: options.beta is 1, expected a number in [0, 1)",
   );
   assertThrowsWith(
     () => classWeights([0, 1], { numClasses: 0 }),
     RangeError,
-    "classWeights: numClasses is 0, expected an integer >= 1",
+    "classWeights: options.numClasses is 0, expected an integer >= 1",
   );
   assertThrowsWith(
     () => classWeights([0, 3], { numClasses: 2 }),
     RangeError,
-    "classWeights: labels has label 3, expected labels in [0, 2)",
+    "classWeights: labels[1] is 3, expected an integer in [0, 2) (a class label below options.numClasses)",
   );
   assertThrowsWith(
     () => sampleWeightsFromClassWeights([0, 2], [1, 1]),
     RangeError,
-    "sampleWeightsFromClassWeights: labels has label 2 at index 1, but classWeights has only 2",
+    "sampleWeightsFromClassWeights: labels[1] is 2, expected an integer in [0, 2) (a class label, indexing classWeights)",
   );
   assertThrowsWith(
     () => sampleWeightsFromClassWeights([0], [-1]),
@@ -90,4 +115,11 @@ Deno.test("classWeights and sampleWeightsFromClassWeights read a typed array of 
   const w = sampleWeightsFromClassWeights(ids, [1, 5]);
   assertClose(w, [1, 1, 1, 5], 0);
   w.dispose();
+});
+
+Deno.test("classWeights: a million labels (no spread into Math.max)", () => {
+  const ids = new Int32Array(1_000_000);
+  ids[7] = 1;
+  // n / (k · n_c): 1e6 / (2 · 999999) and 1e6 / 2.
+  assertClose(classWeights(ids), [1e6 / (2 * 999_999), 5e5], 1e-9);
 });

@@ -177,7 +177,7 @@ Deno.test("ntXent: errors name the function, the argument and the value", () => 
   assertThrowsWith(
     () => ntXent([0, 1], z),
     RangeError,
-    "ntXent: yTrue has no id that appears twice",
+    "ntXent: yTrue is [0,1], expected an id that appears at least twice",
   );
   assertThrowsWith(
     () => ntXent([0, 0], z, { sampleWeight: [1, -1] }),
@@ -192,7 +192,7 @@ Deno.test("ntXent: errors name the function, the argument and the value", () => 
   assertThrowsWith(
     () => ntXentPerAnchor([0, 0], z, { cosine: "yes" as never }),
     TypeError,
-    "ntXentPerAnchor: options.cosine is yes, expected true or false",
+    'ntXentPerAnchor: options.cosine is "yes", expected true or false',
   );
 });
 
@@ -215,4 +215,16 @@ Deno.test("ntXent: no tensors left behind, also when it throws", async () => {
     }
   });
   input.dispose();
+});
+
+Deno.test("ntXent: NaN embeddings are refused, except inside a gradient tape", () => {
+  const z = tf.tensor2d([[NaN, 0], [0, 1], [1, 0], [0, 1]]);
+  assertThrowsWith(
+    () => ntXent([0, 1, 0, 1], z),
+    RangeError,
+    "ntXent: yPred has 1 non-finite value, first at [0, 0] (NaN)",
+  );
+  const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => ntXent([0, 1, 0, 1], x))(z);
+  assert.ok(Number.isNaN(value.dataSync()[0]));
+  tf.dispose([z, value, grad]);
 });

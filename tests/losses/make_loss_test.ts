@@ -53,11 +53,41 @@ Deno.test("makeLoss: bad input and no leaks", async () => {
   assertThrowsWith(
     () => makeLoss(meanSquaredError, { reduction: "average" as never }),
     RangeError,
-    'makeLoss: reduction is "average"',
+    'makeLoss: options.reduction is "average"',
   );
-  assertThrowsWith(() => makeLoss(42 as never), TypeError, "makeLoss: fn is number");
+  assertThrowsWith(
+    () => makeLoss(meanSquaredError, { reduce: "sum" } as never),
+    RangeError,
+    "makeLoss: options.reduce is not an option",
+  );
+  assertThrowsWith(
+    () => makeLoss(meanSquaredError, { name: "" }),
+    RangeError,
+    'makeLoss: options.name is "", expected a non-empty string',
+  );
+  const mse = makeLoss(meanSquaredError, { name: "mse" });
+  assertThrowsWith(
+    () => mse([[0], [1]], [[1], [1]], [1, -1]),
+    RangeError,
+    "makeLoss(mse): sampleWeight[1] is -1, expected a weight >= 0",
+  );
+  assertThrowsWith(
+    () => mse([[0], [1]], [[1], [1]], [1, 2, 3]),
+    RangeError,
+    "makeLoss(mse): sampleWeight has shape [3], expected a scalar, [2] or [2, 1]",
+  );
+  assertThrowsWith(
+    () => mse([[0], [1]], [[NaN], [1]]),
+    RangeError,
+    "makeLoss(mse): yPred has 1 non-finite value, first at [0][0] (NaN)",
+  );
+  assertThrowsWith(
+    () => makeLoss(42 as never),
+    TypeError,
+    "makeLoss: fn is 42, expected a function",
+  );
   const bad = makeLoss((() => 3) as never, { name: "three" });
-  assertThrowsWith(() => bad([[1]], [[1]]), TypeError, "makeLoss(three): the loss returned number");
+  assertThrowsWith(() => bad([[1]], [[1]]), TypeError, "makeLoss(three): the loss returned 3");
   const scce = makeLoss(sparseCategoricalCrossentropy);
   await assertNoLeak(() => scce([1, 0], [[0.2, 0.8], [0.6, 0.4]], [1, 2]));
   await assertNoLeak(() => {

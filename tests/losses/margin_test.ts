@@ -77,7 +77,17 @@ Deno.test("margin losses: bad input and no leaks", async () => {
   assertThrowsWith(
     () => cosineSimilarity([[1, 0]], [[1, 0]], { axis: 2 }),
     RangeError,
-    "cosineSimilarity: axis is 2, expected an integer in [-2, 2)",
+    "cosineSimilarity: options.axis is 2, expected an integer in [-2, 2)",
+  );
+  assertThrowsWith(
+    () => cosineSimilarity([[1, 0]], [[1, 0]], { axes: 1 } as never),
+    RangeError,
+    'cosineSimilarity: options.axes is not an option, did you mean "axis"?',
+  );
+  assertThrowsWith(
+    () => hinge([[1, -1]], [[0.5, Infinity]]),
+    RangeError,
+    "hinge: yPred has 1 non-finite value, first at [0][1] (Infinity)",
   );
   assertThrowsWith(() => squaredHinge([], []), RangeError, "squaredHinge: yPred has shape [0]");
   const t = tf.tensor2d(T2), p = tf.tensor2d(P2);

@@ -51,12 +51,12 @@ Deno.test("maskedLoss: all-padding sequences are excluded by default, an error o
   assertThrowsWith(
     () => maskedLoss(perToken, { lengths: [2, 0], allPadding: "error" }),
     RangeError,
-    "maskedLoss: sequence 1 is all padding",
+    "maskedLoss: options.lengths makes sequence 1 all padding (0 real tokens)",
   );
   assertThrowsWith(
     () => maskedLoss(perToken, { lengths: [0, 0] }),
     RangeError,
-    "maskedLoss: every sequence of the batch is padding",
+    "maskedLoss: options.lengths marks no real token (every sequence of the batch is padding)",
   );
   // With numItemsInBatch an empty micro-batch is fine: it adds 0.
   assertClose(maskedLoss(perToken, { lengths: [0, 0], numItemsInBatch: 5 }), 0);
@@ -80,17 +80,17 @@ Deno.test("maskedLoss, sequenceMask, resolveMask: bad input", () => {
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { mask: [[1, 1, 1, 1], [1, 1, 0, 0]] }),
     RangeError,
-    "maskedLoss: mask has shape [2, 4], expected [3, 4]",
+    "maskedLoss: options.mask has shape [2, 4], expected [3, 4]",
   );
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { lengths: [4, 5, 1] }),
     RangeError,
-    "maskedLoss: lengths has value 5 at index 1, longer than the time axis (4)",
+    "maskedLoss: options.lengths has value 5 at index 1, longer than the time axis (4)",
   );
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { lengths: [4, 2] }),
     RangeError,
-    "maskedLoss: lengths has shape [2], expected [3]",
+    "maskedLoss: options.lengths has shape [2], expected [3]",
   );
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { lengths: [4, 1.5, 1] }),
@@ -100,7 +100,7 @@ Deno.test("maskedLoss, sequenceMask, resolveMask: bad input", () => {
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { mask: [[1, 1, 1, 1], [1, 0.5, 0, 0], [1, 0, 0, 0]] }),
     RangeError,
-    "maskedLoss: mask has value 0.5 at [1, 1], expected 0 or 1",
+    "maskedLoss: options.mask has value 0.5 at [1, 1], expected 0 or 1",
   );
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { mask: MASK, lengths: LENGTHS }),
@@ -116,23 +116,23 @@ Deno.test("maskedLoss, sequenceMask, resolveMask: bad input", () => {
     // deno-lint-ignore no-explicit-any
     () => maskedLoss(PER_TOKEN, { normalization: "mean" as any }),
     RangeError,
-    'maskedLoss: normalization is "mean"',
+    'maskedLoss: options.normalization is "mean"',
   );
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { normalization: "sequence", numItemsInBatch: 3 }),
     RangeError,
-    "numItemsInBatch is 3, but it only applies",
+    'maskedLoss: options.numItemsInBatch is 3, expected undefined with normalization "sequence"',
   );
   assertThrowsWith(
     () => maskedLoss(PER_TOKEN, { numItemsInBatch: 0 }),
     RangeError,
-    "maskedLoss: numItemsInBatch is 0, expected a number > 0",
+    "maskedLoss: options.numItemsInBatch is 0, expected a number > 0",
   );
   assertThrowsWith(
     // deno-lint-ignore no-explicit-any
     () => maskedLoss(PER_TOKEN, { allPadding: "skip" as any }),
     RangeError,
-    'maskedLoss: allPadding is "skip", expected "exclude" or "error"',
+    'maskedLoss: options.allPadding is "skip", expected "exclude" or "error"',
   );
   assertThrowsWith(
     () => sequenceMask([1, 2], 0),
@@ -142,7 +142,7 @@ Deno.test("maskedLoss, sequenceMask, resolveMask: bad input", () => {
   assertThrowsWith(
     () => resolveMask(PER_TOKEN, { lengths: [9, 1, 1] }),
     RangeError,
-    "resolveMask: lengths has value 9",
+    "resolveMask: spec.lengths has value 9",
   );
 });
 
@@ -171,7 +171,7 @@ Deno.test("sequenceLossCells: row-major cells with labels and the mask", () => {
   assertThrowsWith(
     () => sequenceLossCells([[1, 2]], { labels: ["a", "b"] }),
     RangeError,
-    "sequenceLossCells: labels has 2 entries, expected 1",
+    "sequenceLossCells: options.labels has 2 entries, expected 1",
   );
 });
 
@@ -193,4 +193,22 @@ Deno.test("masked losses: no tensor leaks, tensor inputs left intact", async () 
   });
   assert.ok(!l.isDisposed && !m.isDisposed && !n.isDisposed);
   tf.dispose([l, m, n]);
+});
+
+Deno.test("maskedLoss: NaN at a real token is refused, except inside a gradient tape", () => {
+  const perToken = tf.tensor2d([[NaN, 1], [2, 3]]);
+  assertThrowsWith(
+    () => maskedLoss(perToken, { lengths: [2, 2] }),
+    RangeError,
+    "maskedLoss: perToken has 1 non-finite value, first at [0, 0] (NaN)",
+  );
+  // In training the NaN reaches the loss value, where the training loop names epoch and batch.
+  const { value, grad } = tf.valueAndGrad((x: tf.Tensor) =>
+    maskedLoss(x, { lengths: [2, 2] }) as tf.Scalar
+  )(perToken);
+  assert.ok(Number.isNaN(value.dataSync()[0]));
+  // Padding is never checked: NaN there leaves the loss finite.
+  const padded = maskedLoss(perToken, { lengths: [0, 2] });
+  assertClose(padded, 2.5);
+  tf.dispose([perToken, value, grad, padded]);
 });

@@ -43,7 +43,7 @@ Deno.test("segmentMeanLoss: bad input", () => {
   assertThrowsWith(
     () => segmentMeanLoss([1, 2, 3], [0, 2, 2], 3),
     RangeError,
-    "segmentMeanLoss: segment 1 has no member",
+    "segmentMeanLoss: segmentIds has no entry for segment 1",
   );
   assertThrowsWith(
     () => segmentMeanLoss([1, 2], [0, 3], 3),
@@ -69,11 +69,15 @@ Deno.test("egoNetworks, perGraphLoss: bad input and no leaks", async () => {
     "egoNetworks: centers has node 3 at index 1, but nodes are 0..2",
   );
   assertThrowsWith(() => egoNetworks(3, [[0, 4]], [0]), RangeError, "node 4 does not exist");
-  assertThrowsWith(() => egoNetworks(3, [[0, 1]], []), RangeError, "centers is empty");
+  assertThrowsWith(
+    () => egoNetworks(3, [[0, 1]], []),
+    RangeError,
+    "egoNetworks: centers is [], expected at least one centre node",
+  );
   assertThrowsWith(
     () => egoNetworks(3, [[0, 1]], [0], { hops: -1 }),
     RangeError,
-    "egoNetworks: hops is -1, expected an integer >= 0",
+    "egoNetworks: options.hops is -1, expected an integer >= 0",
   );
   const batch = egoNetworks(3, [[0, 1], [1, 2]], [0, 2]);
   assertThrowsWith(

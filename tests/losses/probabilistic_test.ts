@@ -191,33 +191,33 @@ Deno.test("probabilistic losses: bad input", () => {
   assertThrowsWith(
     () => binaryCrossentropy([[0, 1]], [[0.5, 1.5]]),
     RangeError,
-    "binaryCrossentropy: yPred has value 1.5 at flat index 1, expected values in [0, 1]",
-    "fromLogits",
+    "binaryCrossentropy: yPred[0][1] is 1.5, expected a number in [0, 1] (probabilities; pass " +
+      "{ fromLogits: true } for logits)",
   );
   assertThrowsWith(
     () => categoricalCrossentropy([[0, 1]], [[-0.1, 1.1]]),
     RangeError,
-    "categoricalCrossentropy: yPred has value -0.1",
+    "categoricalCrossentropy: yPred[0][0] is -0.1",
   );
   assertThrowsWith(
     () => binaryCrossentropy([[0, 2]], [[0.5, 0.5]]),
     RangeError,
-    "binaryCrossentropy: yTrue has value 2",
+    "binaryCrossentropy: yTrue[0][1] is 2, expected a number in [0, 1]",
   );
   assertThrowsWith(
     () => binaryCrossentropy([[0]], [[0.5]], { labelSmoothing: 2 }),
     RangeError,
-    "binaryCrossentropy: labelSmoothing is 2, expected a number in [0, 1]",
+    "binaryCrossentropy: options.labelSmoothing is 2, expected a number in [0, 1]",
   );
   assertThrowsWith(
     () => sparseCategoricalCrossentropy([0, 3], PROBS),
     RangeError,
-    "sparseCategoricalCrossentropy: yTrue has label 3 at flat index 1, expected labels in [0, 3)",
+    "sparseCategoricalCrossentropy: yTrue[1] is 3, expected an integer in [0, 3)",
   );
   assertThrowsWith(
     () => sparseCategoricalCrossentropy([0, 1.5], PROBS),
     RangeError,
-    "sparseCategoricalCrossentropy: yTrue has value 1.5 at flat index 1, expected integer",
+    "sparseCategoricalCrossentropy: yTrue[1] is 1.5, expected an integer in [0, 3)",
   );
   assertThrowsWith(
     () => sparseCategoricalCrossentropy([0, 1, 2], PROBS),
@@ -237,14 +237,57 @@ Deno.test("probabilistic losses: bad input", () => {
   assertThrowsWith(
     () => binaryFocalCrossentropy(T2, P2, { gamma: -1 }),
     RangeError,
-    "binaryFocalCrossentropy: gamma is -1",
+    "binaryFocalCrossentropy: options.gamma is -1, expected a number >= 0",
   );
   assertThrowsWith(
     () => categoricalFocalCrossentropy(ONE_HOT, PROBS, { alpha: [1, 2] }),
     RangeError,
-    "categoricalFocalCrossentropy: alpha has 2 values, expected one number or 3",
+    "categoricalFocalCrossentropy: options.alpha has 2 values, expected one number or 3",
   );
   assertThrowsWith(() => poisson([], []), RangeError, "poisson: yPred has shape [0]: empty batch");
+  assertThrowsWith(
+    () => binaryCrossentropy(T2, P2, { fromLogit: true } as never),
+    RangeError,
+    'binaryCrossentropy: options.fromLogit is not an option, did you mean "fromLogits"?',
+  );
+  assertThrowsWith(
+    () => binaryCrossentropy(T2, P2, { fromLogits: "yes" } as never),
+    TypeError,
+    'binaryCrossentropy: options.fromLogits is "yes", expected true or false',
+  );
+  assertThrowsWith(
+    () => categoricalCrossentropy(ONE_HOT, [[0.5, 0.5, 0], [0, 0, 0]]),
+    RangeError,
+    "categoricalCrossentropy: yPred[1] is [0,0,0], expected probabilities with a positive sum",
+  );
+  assertThrowsWith(
+    () => categoricalFocalCrossentropy(ONE_HOT, PROBS, { alpha: [1, NaN, 1] }),
+    RangeError,
+    "categoricalFocalCrossentropy: options.alpha[1] is NaN, expected a number >= 0",
+  );
+  assertThrowsWith(
+    () => poisson([[1, 2]], [[-0.5, 2]]),
+    RangeError,
+    "poisson: yPred[0][0] is -0.5, expected a number >= 0 (predicted rates",
+  );
+  assertThrowsWith(
+    () => sparseCategoricalCrossentropy([0, 1], [[NaN, 1, 2], [0, 1, 2]], { fromLogits: true }),
+    RangeError,
+    "sparseCategoricalCrossentropy: yPred has 1 non-finite value, first at [0][0] (NaN)",
+  );
+  const inf = tf.tensor2d([[Infinity, 0.5]]);
+  assertThrowsWith(
+    () => klDivergence([[0.5, 0.5]], inf),
+    RangeError,
+    "klDivergence: yPred has 1 non-finite value, first at [0][0] (Infinity)",
+  );
+  const over = tf.tensor2d([[0.5, 1.5]]);
+  assertThrowsWith(
+    () => binaryCrossentropy([[0, 1]], over),
+    RangeError,
+    "binaryCrossentropy: yPred[0][1] is 1.5, expected a number in [0, 1]",
+  );
+  tf.dispose([inf, over]);
 });
 
 Deno.test("probabilistic losses: no leaks, including on errors", async () => {

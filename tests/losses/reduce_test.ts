@@ -90,13 +90,13 @@ Deno.test("reduceLoss: bad input names function, argument and value", () => {
   assertThrowsWith(
     () => reduceLoss([1, 2], { reduction: "avg" as never }),
     RangeError,
-    'reduceLoss: reduction is "avg"',
+    'reduceLoss: options.reduction is "avg"',
     "sum_over_batch_size",
   );
   assertThrowsWith(
     () => reduceLoss([1, 2, 3, 4], { sampleWeight: [1, 2, 3] }),
     RangeError,
-    "reduceLoss: sampleWeight has shape [3], expected a scalar, [4] or [4]",
+    "reduceLoss: options.sampleWeight has shape [3], expected a scalar, [4] or [4, 1]",
   );
   assertThrowsWith(
     () => reduceLoss([[1, 2], [3, 4]], { sampleWeight: [[1, 2]] }),
@@ -106,18 +106,37 @@ Deno.test("reduceLoss: bad input names function, argument and value", () => {
   assertThrowsWith(
     () => reduceLoss([1, 2], { sampleWeight: [1, -1] }),
     RangeError,
-    "reduceLoss: sampleWeight has value -1 at flat index 1, expected weights >= 0",
+    "reduceLoss: options.sampleWeight[1] is -1, expected a weight >= 0",
   );
   assertThrowsWith(
     () => reduceLoss([1, 2], { sampleWeight: [1, NaN] }),
     RangeError,
-    "reduceLoss: sampleWeight has value NaN",
+    "reduceLoss: options.sampleWeight has 1 non-finite value, first at [1] (NaN)",
   );
-  assertThrowsWith(() => reduceLoss([]), RangeError, "reduceLoss: values has shape [0]: empty");
+  assertThrowsWith(
+    () => reduceLoss([]),
+    RangeError,
+    "reduceLoss: values has shape [0], expected at least one loss value",
+  );
   assertThrowsWith(
     () => reduceLoss([[1, 2], [3]]),
     TypeError,
     "reduceLoss: values is ragged",
+  );
+  assertThrowsWith(
+    () => reduceLoss([1, 2], { reducton: "sum" } as never),
+    RangeError,
+    'reduceLoss: options.reducton is not an option, did you mean "reduction"?',
+  );
+  assertThrowsWith(
+    () => reduceLoss([1, -Infinity]),
+    RangeError,
+    "reduceLoss: values has 1 non-finite value, first at [1] (-Infinity)",
+  );
+  assertThrowsWith(
+    () => reduceLoss([1, 2], { reduction: 3 as never }),
+    TypeError,
+    "reduceLoss: options.reduction is 3, expected one of",
   );
 });
 

@@ -133,7 +133,17 @@ Deno.test("regression losses: bad input", () => {
   assertThrowsWith(
     () => huber([[1]], [[2]], { delta: -1 }),
     RangeError,
-    "huber: delta is -1, expected a finite number > 0",
+    "huber: options.delta is -1, expected a number > 0",
+  );
+  assertThrowsWith(
+    () => huber([[1]], [[2]], { delat: 2 } as never),
+    RangeError,
+    'huber: options.delat is not an option, did you mean "delta"?',
+  );
+  assertThrowsWith(
+    () => meanSquaredError([[1, 2], [3, NaN]], [[1, 2], [3, 4]]),
+    RangeError,
+    "meanSquaredError: yTrue has 1 non-finite value, first at [1][1] (NaN)",
   );
   assertThrowsWith(
     () => meanSquaredError([[1, "a"]] as never, [[1, 2]]),

@@ -26,35 +26,64 @@ Deno.test("keptMask: floor(trim·n) largest dropped; top-k keeps k largest; ties
   assertThrowsWith(
     () => keptMask(v, { method: "trimmed_mean", trim: 1 }),
     RangeError,
-    "keptMask: trim is 1, expected a number in [0, 1)",
+    "keptMask: options.trim is 1, expected a number in [0, 1)",
   );
   assertThrowsWith(
     () => keptMask(v, { method: "top_k", k: 11 }),
     RangeError,
-    "keptMask: k is 11, expected an integer in [1, 10]",
+    "keptMask: options.k is 11, expected an integer in [1, 10] (values has 10)",
   );
   assertThrowsWith(
     // deno-lint-ignore no-explicit-any
     () => keptMask(v, { method: "median" } as any),
     RangeError,
-    'keptMask: method is "median", expected "trimmed_mean" or "top_k"',
+    'keptMask: options.method is "median", expected "trimmed_mean" or "top_k"',
   );
   // The reductions check their option when made, under their own name.
   assertThrowsWith(
     () => trimmedMean({ trim: -0.1 }),
     RangeError,
-    "trimmedMean: trim is -0.1, expected a number in [0, 1)",
+    "trimmedMean: options.trim is -0.1, expected a number in [0, 1)",
   );
   assertThrowsWith(
     () => topKMean({ k: 0 }),
     RangeError,
-    "topKMean: k is 0, expected an integer >= 1",
+    "topKMean: options.k is 0, expected an integer >= 1",
   );
   assertThrowsWith(
     () => keptMask([1, NaN], { method: "top_k", k: 1 }),
     RangeError,
-    "NaN at index 1",
+    "keptMask: values has 1 non-finite value, first at 1 (NaN)",
   );
+  assertThrowsWith(
+    () => robustMean([1, Infinity], { method: "top_k", k: 1 }),
+    RangeError,
+    "robustMean: values has 1 non-finite value, first at 1 (Infinity)",
+  );
+  assertThrowsWith(
+    () => robustMean([1, 2], { method: "trimmed_mean", trim: 0.1, k: 1 } as never),
+    RangeError,
+    "robustMean: options.k is not an option",
+  );
+  assertThrowsWith(
+    () => trimmedMean({ trim: 0.1, k: 1 } as never),
+    RangeError,
+    "trimmedMean: options.k is not an option",
+  );
+  const values = tf.tensor1d([1, 2]),
+    weights = tf.tensor1d([1, -5]),
+    three = tf.tensor1d([1, 1, 1]);
+  assertThrowsWith(
+    () => trimmedMean({ trim: 0.5 })(values, weights),
+    RangeError,
+    "trimmedMean: sampleWeight[1] is -5, expected a weight >= 0",
+  );
+  assertThrowsWith(
+    () => topKMean({ k: 1 })(values, three),
+    RangeError,
+    "topKMean: sampleWeight has shape [3], expected [2] or [2, 1]",
+  );
+  tf.dispose([values, weights, three]);
 });
 
 Deno.test("robustMean: value and gradient only through kept samples, no leak", async () => {

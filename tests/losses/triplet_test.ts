@@ -110,12 +110,13 @@ Deno.test("batchHardTriplet: errors name the function, the argument and the valu
   assertThrowsWith(
     () => batchHardTriplet([0, 0], [[0], [1]]),
     RangeError,
-    "batchHardTriplet: no anchor of the batch has both a positive",
+    "batchHardTriplet: yTrue is [0,0], expected a label shared by at least 2 samples and " +
+      "at least 2 classes",
   );
   assertThrowsWith(
     () => batchHardTriplet([0, 1], [[0], [1]]),
     RangeError,
-    "batchHardTriplet: no anchor",
+    "batchHardTriplet: yTrue is [0,1], expected a label shared by at least 2 samples",
   );
   assertThrowsWith(
     () => batchHardTriplet([0, 0, 1], [[0], [1], [2]], { margin: -0.5 }),

@@ -184,9 +184,11 @@ Deno.test("train: a loss returning one number for the batch is refused with weig
   w.dispose();
 });
 
-Deno.test("train: NaN loss stops with epoch, batch and sample, weights untouched, no leak", async () => {
+Deno.test("train: a non-finite loss stops with epoch, batch and sample, weights untouched, no leak", async () => {
   const w = tf.variable(tf.tensor2d([[1]]));
-  const x = [[1], [2], [NaN], [4]], y = [[1], [2], [3], [4]];
+  // x is finite (a NaN input is refused up front); 1e30² overflows float32, so sample 2's loss is
+  // Infinity once the forward pass runs.
+  const x = [[1], [2], [1e30], [4]], y = [[1], [2], [3], [4]];
   const opt = tf.train.sgd(0.1);
   const before = tf.memory().numTensors;
   await assert.rejects(
@@ -352,7 +354,7 @@ Deno.test("train: a rejected call leaves no tensor behind, with the exact error"
       "model",
       () => train(3 as unknown as ModelFunction, x, y, opts),
       "TypeError",
-      "train: model must be a tf.LayersModel or a function (x, training) => y",
+      "train: model is 3, expected a tf.LayersModel or a function (x, training) => y",
     ],
     [
       "empty x",
@@ -412,13 +414,13 @@ Deno.test("train: a rejected call leaves no tensor behind, with the exact error"
       "validation rows",
       () => train(m, x, y, { ...opts, validationData: [[[1, 2, 3]], y] }),
       "RangeError",
-      "train (validationData): y has shape [2, 1], expected 1 samples to match x [1, 3]",
+      "train: options.validationData[1] has shape [2, 1], expected 1 samples to match options.validationData[0] [1, 3]",
     ],
     [
       "validation sampleWeight",
       () => train(m, x, y, { ...opts, validationData: [x, y, [1, NaN]] }),
       "RangeError",
-      "train (validationData): sampleWeight has value NaN at sample 1, expected finite weights >= 0",
+      "train: options.validationData[2] has value NaN at sample 1, expected finite weights >= 0",
     ],
   ];
   for (const [label, call, name, message] of cases) {
@@ -479,7 +481,10 @@ Deno.test("train: an error inside a step leaves no tensor behind and no update a
             y,
             { loss: meanSquaredError, variables: [w], quiet: true },
           ),
-        { name: "TypeError", message: "model failed" },
+        {
+          name: "RangeError",
+          message: "train: the model function threw on a batch of x of shape [6, 3]: model failed",
+        },
       ),
     "model function throwing",
   );
