@@ -58,7 +58,7 @@ const OPTION_KEYS = [
  * ```ts
  * import { lossComparisonChart } from "./loss_comparison.ts";
  * const chart = lossComparisonChart({ MSE: [0, 1, 16], Huber: [0, 0.5, 3.5] });
- * if (!chart.summary.includes("MSE mean 5.67")) throw new Error(chart.summary);
+ * if (!chart.summary.includes("MSE 5.67")) throw new Error(chart.summary);
  * ```
  */
 export function lossComparisonChart(
@@ -203,12 +203,17 @@ export function lossComparisonChart(
     if (means[k] > means[big]) big = k;
     if (means[k] < means[small]) small = k;
   }
+  // A title states the comparison; equal means (as printed) say so instead of repeating a number.
+  const sameMean = formatNumber(means[big]) === formatNumber(means[small]);
   const title = checked.title ??
     (names.length === 1
       ? `Mean ${lossName} ${formatNumber(means[0])} under ${names[0]}`
-      : `Same ${formatCount(n)} samples: mean ${formatNumber(means[big])} under ${names[big]}, ${
-        formatNumber(means[small])
-      } under ${names[small]}`);
+      : sameMean
+      ? `Same mean ${lossName} (${formatNumber(means[big])}) under every series: only the ` +
+        `per-sample values differ`
+      : `Same ${formatCount(n)} samples: the mean is highest under ${names[big]} (${
+        formatNumber(means[big])
+      }), lowest under ${names[small]} (${formatNumber(means[small])})`);
   const subtitle = n <= perSeries
     ? `one dot per sample and loss; rules mark each loss's mean`
     : `${formatCount(n)} samples: ${formatCount(drawn)} drawn per loss (${
@@ -225,7 +230,8 @@ export function lossComparisonChart(
     spec: { width, height, layer: layers },
     resolve: { scale: { y: options.sharedScale === false ? "independent" : "shared" } },
   };
-  const summary = `${names.length} losses over the same ${formatCount(n)} samples: ` +
-    names.map((name, k) => `${name} mean ${formatNumber(means[k])}`).join(", ") + ".";
+  const summary = `${title}. ${names.length} series over the same ${formatCount(n)} samples; ` +
+    `mean of each: ` + names.map((name, k) => `${name} ${formatNumber(means[k])}`).join(", ") +
+    ".";
   return new Chart(spec as unknown as VegaLiteSpec, { summary });
 }

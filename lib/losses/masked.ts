@@ -288,8 +288,12 @@ export function resolveMask(perToken: TensorInput, spec: MaskSpec = {}): Tensor 
  * (see the module table): `"token"` `Σ ℓ·m / Σ m`, `"sequence"` `mean over sequences of
  * (Σₜ ℓ·m / nᵢ)`, `"batch"` `Σ ℓ·m / B`. Differentiable with respect to `perToken`.
  *
- * Keras 3 note: a Keras loss with `reduction="sum_over_batch_size"` and a mask rescales the mask
- * so the result is the `"token"` mean; tf.keras 2's sample-weight route gave `"batch"` instead.
+ * Keras note: a Keras mask (`Masking`, `Embedding(mask_zero=True)`) under the default
+ * `sum_over_batch_size` gives the `"token"` mean (Keras 3 `keras/src/losses/loss.py`, `apply_mask`;
+ * tf.keras 2 `tf_keras/utils/losses_utils.py`, `apply_valid_mask`). A 0/1 `sample_weight` of shape
+ * `[B, T]` gives `Σ ℓ·m / (B·T)`, padding included (`reduce_values`; tf.keras 2
+ * `reduce_weighted_loss`). `"batch"` (`Σ ℓ·m / B`) is neither: it is a loss that sums each
+ * sequence's tokens and averages over sequences.
  *
  * @example
  * ```ts

@@ -43,9 +43,9 @@ const nativeRandom = Math.random;
  * above `cpu`) makes every tensor op before set-up fail with tfjs's "backend 'wasm' has not yet been
  * initialized".
  *
- * Selects the tfjs backend (the `wasm` backend by default, about 30× faster than `cpu` on
- * element-wise work), seeds randomness, and keeps tfjs's "running in Node.js" advert out of the
- * output. Call it again to switch backend or reseed; it is idempotent.
+ * Selects the tfjs backend (the `wasm` backend by default; bench/BENCHMARKS.md gives the measured
+ * wasm and cpu times, which depend on the work), seeds randomness, and keeps tfjs's "running in
+ * Node.js" advert out of the output. Call it again to switch backend or reseed; it is idempotent.
  *
  * Seeding works by replacing `Math.random` with a seeded generator: tfjs draws the seed of every
  * unseeded random op from `Math.random`, so weight initialisation and shuffling become repeatable.

@@ -86,3 +86,76 @@ export async function checkAnswer(
     return new CheckResult(id, false, `Your answer raised an error: ${(error as Error).message}`);
   }
 }
+
+/**
+ * A predict-then-run exercise: the learner commits a prediction in one cell, the next cell
+ * measures, and `compare` sets the prediction against the measurement and explains the gap.
+ */
+export interface Prediction {
+  /** What to predict, in one sentence (with the unit or the choices). */
+  question: string;
+  /**
+   * Compares `predicted` with `measured` (what the notebook's run produced). Returns whether the
+   * prediction was close enough, and a message that states both values and explains the gap by
+   * the lesson's idea.
+   */
+  compare(predicted: unknown, measured: unknown): { ok: boolean; message: string };
+}
+
+/** Predictions by id (`"NN.k"`, numbered with the notebook's exercises). */
+export type PredictionSet = Record<string, Prediction>;
+
+/**
+ * Compares a learner's prediction with the measured value. With no prediction yet (`undefined`)
+ * it asks for one and reveals nothing; a comparison that throws counts as "not yet".
+ *
+ * @example
+ * ```ts
+ * import { checkPredictionIn } from "./_check.ts";
+ * const predictions = {
+ *   "99.1": {
+ *     question: "How many times larger is the sum than the mean of four values?",
+ *     compare: (p: unknown, m: unknown) => ({
+ *       ok: p === m,
+ *       message: `you said ${p}, the run gave ${m}: the sum is n times the mean`,
+ *     }),
+ *   },
+ * };
+ * const none = await checkPredictionIn(predictions, "99.1", undefined, 4);
+ * if (none.ok || none.message.includes("4")) throw new Error("revealed the measurement");
+ * if (!(await checkPredictionIn(predictions, "99.1", 4, 4)).ok) throw new Error("rejected 4");
+ * ```
+ */
+export function checkPredictionIn(
+  predictions: PredictionSet,
+  id: string,
+  predicted: unknown,
+  measured: unknown,
+): Promise<CheckResult> {
+  const prediction = predictions[id];
+  if (!prediction) {
+    throw new RangeError(
+      `checkPrediction: prediction is "${id}", expected one of ${
+        Object.keys(predictions).join(", ")
+      }`,
+    );
+  }
+  if (predicted === undefined) {
+    return Promise.resolve(
+      new CheckResult(
+        id,
+        false,
+        `Commit a prediction first (set it in the cell above and run that cell), then run this ` +
+          `one again. ${prediction.question}`,
+      ),
+    );
+  }
+  try {
+    const { ok, message } = prediction.compare(predicted, measured);
+    return Promise.resolve(new CheckResult(id, ok, message));
+  } catch (error) {
+    return Promise.resolve(
+      new CheckResult(id, false, `Your prediction raised an error: ${(error as Error).message}`),
+    );
+  }
+}

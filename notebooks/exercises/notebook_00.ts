@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom } from "../../lib/runtime/mod.ts";
-import type { ExerciseSet } from "./_check.ts";
+import type { ExerciseSet, PredictionSet } from "./_check.ts";
 import { inspectLoss } from "../../lib/losses/mod.ts";
 import type { Tensor } from "../../lib/_core/tensor_input.ts";
 
@@ -19,7 +19,7 @@ function referenceTopShare(losses: number[], fraction: number): number {
 
 /** The exercises of notebook 00, by id. */
 export const EXERCISES_00: ExerciseSet = {
-  "00.1": {
+  "00.2": {
     question:
       "Write `topShare(losses: number[], fraction: number): number`, the share of the total loss " +
       "carried by the ⌈fraction·n⌉ samples with the highest loss.",
@@ -41,14 +41,15 @@ export const EXERCISES_00: ExerciseSet = {
         }
         if (got > 1 + 1e-9) return "A share is at most 1: divide by the total loss of all samples.";
         if (Math.abs(got - want) > 1e-9) {
-          return "Not quite: sort the losses from highest to lowest, keep the first ⌈fraction·n⌉ " +
-            "(Math.ceil), and divide their sum by the sum of all losses.";
+          return "Not quite: the top samples are those with the highest loss, and a fraction of " +
+            "n samples is rounded up to whole samples. Compare with §3, where the worst tenth of " +
+            "the cars is counted and its share printed.";
         }
       }
       return true;
     },
   },
-  "00.2": {
+  "00.3": {
     question:
       "Write a custom loss `(yTrue, yPred) => tf.Tensor` that returns the squared error of every " +
       "sample (shape [batch]) for targets and predictions of shape [batch, 1].",
@@ -71,10 +72,52 @@ export const EXERCISES_00: ExerciseSet = {
       );
       const expected = [0.25, 0, 4, 16];
       if (values.some((v, i) => Math.abs(v - expected[i]) > 1e-5)) {
-        return "The shape is right but the values are not squared errors: (yPred − yTrue)², then " +
-          "the mean over the last axis.";
+        return "The shape is right but the values are not each sample's squared error (§2 and §3 " +
+          "print per-sample squared errors to compare with).";
       }
       return true;
+    },
+  },
+};
+
+/** The predict-then-run exercises of notebook 00, by id. */
+export const PREDICTIONS_00: PredictionSet = {
+  "00.1": {
+    question: "What share of the validation loss (the total squared error) do the worst tenth " +
+      "of the cars carry? A percentage between 0 and 100.",
+    compare(predicted, measured) {
+      if (typeof predicted !== "number" || !(predicted >= 0 && predicted <= 100)) {
+        throw new Error("predict a percentage, a number between 0 and 100");
+      }
+      const m = measured as number;
+      const said = `You said ${predicted} %; the run measured ${m.toFixed(0)} %.`;
+      if (predicted > 0 && predicted < 1 && m >= 1) {
+        return {
+          ok: false,
+          message:
+            `${said} Was that a fraction? Give the share in percent (0.5 is 0.5 %, not 50 %).`,
+        };
+      }
+      const even = "If every car had the same loss, the worst tenth would carry 10 %.";
+      if (Math.abs(predicted - m) <= 10) {
+        return {
+          ok: true,
+          message: `${said} ${even} The run gave ${(m / 10).toFixed(1)} times that: squaring ` +
+            "makes a few large errors dominate, and the mean, one number, cannot say so.",
+        };
+      }
+      if (predicted < m) {
+        return {
+          ok: false,
+          message: `${said} ${even} The worst cars carry more: the squared error grows with ` +
+            "the square of the miss, so a car predicted twice as badly adds four times the loss.",
+        };
+      }
+      return {
+        ok: false,
+        message: `${said} The losses are less concentrated than that: most cars are not far ` +
+          "below the worst. The per-sample chart in §3 shows how steeply the sorted losses climb.",
+      };
     },
   },
 };

@@ -4,7 +4,7 @@
  * @module
  */
 import { seededRandom } from "../../lib/runtime/mod.ts";
-import type { ExerciseSet } from "./_check.ts";
+import type { ExerciseSet, PredictionSet } from "./_check.ts";
 
 /** Forgetting events of one sample by their definition: a 1 followed directly by a 0. */
 function referenceForgetting(correct: number[]): number {
@@ -44,7 +44,7 @@ const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * (1 + Math.abs(
 
 /** The exercises of notebook 02, by id. */
 export const EXERCISES_02: ExerciseSet = {
-  "02.1": {
+  "02.2": {
     question: "Write `forgettingCount(correct: number[]): number`: how many forgetting events a " +
       "sample has, given whether it was classified correctly (1) or not (0) at each epoch.",
     check(answer) {
@@ -79,13 +79,13 @@ export const EXERCISES_02: ExerciseSet = {
             "other direction.";
         }
         if (got === changes) return "That counts every change; only one direction is forgetting.";
-        return "Not quite: compare each epoch with the one right before it, and count only the " +
-          "transitions from correct to wrong.";
+        return "Not quite: reread the definition of a forgetting event in §6 (or the glossary): " +
+          "what has to happen between two epochs for a sample to be forgotten?";
       }
       return true;
     },
   },
-  "02.2": {
+  "02.3": {
     question:
       "Write `marginScore(probs: number[][], labels: number[]): number[]`: for each sample, " +
       "the largest probability given to any other class minus the probability of its given label.",
@@ -114,13 +114,14 @@ export const EXERCISES_02: ExerciseSet = {
           return "Your maximum includes the label's own class: take the largest probability among " +
             "the *other* classes, so a confident correct sample scores below 0.";
         }
-        return "Not quite: for each row, find the largest probability of a class other than the " +
-          "label, then subtract the label's probability.";
+        return "Not quite: the margin compares the label with its strongest rival class. A sample " +
+          "the model believes (high probability on its label) should score low, one whose label " +
+          "loses to another class should score above 0.";
       }
       return true;
     },
   },
-  "02.3": {
+  "02.4": {
     question: "Write `precisionAt(scores: number[], isNoisy: number[], k: number): number`: the " +
       "fraction of the k highest-scoring samples that are truly noisy (ties: lower index first).",
     check(answer) {
@@ -152,10 +153,60 @@ export const EXERCISES_02: ExerciseSet = {
         if (close(got, hits / noisy.reduce((s, v) => s + v, 0))) {
           return "That divides by the number of noisy samples (recall); precision divides by k.";
         }
-        return "Not quite: sort sample indices by score from highest to lowest (ties by lower " +
-          "index), keep the first k, and count how many are noisy.";
+        return "Not quite: reread how §7 defines precision at k, the share of truly noisy samples " +
+          "among the k the detector finds most suspicious; check which samples count as the k " +
+          "most suspicious when scores tie.";
       }
       return true;
+    },
+  },
+};
+
+/** What exercise 02.1 measures on the tracked penguin run of notebook 02. */
+export interface FirstEpochFlips {
+  /** Flipped labels among the k highest losses of epoch 1. */
+  firstEpoch: number;
+  /** Flipped labels among the k highest losses of the last epoch. */
+  lastEpoch: number;
+  /** k: the number of flipped labels. */
+  k: number;
+  /** Number of training samples. */
+  samples: number;
+  /** Number of epochs tracked. */
+  epochs: number;
+}
+
+/** The predict-then-run exercises of notebook 02, by id. */
+export const PREDICTIONS_02: PredictionSet = {
+  "02.1": {
+    question: "How many of the flipped labels are among the k highest losses of epoch 1, with k " +
+      "the number of flips? Predict a whole number from 0 to k.",
+    compare(predicted, measured) {
+      const m = measured as FirstEpochFlips;
+      if (typeof predicted !== "number" || !Number.isFinite(predicted)) {
+        return { ok: false, message: `Predict a count: a number from 0 to ${m.k}.` };
+      }
+      // A prediction within a fifth of k (at least 2) reads the lesson right; the run is one seed.
+      const tolerance = Math.max(2, Math.round(m.k / 5));
+      const ok = Math.abs(predicted - m.firstEpoch) <= tolerance;
+      const chance = (m.k * m.k) / m.samples;
+      const values =
+        `You predicted ${predicted} of ${m.k}; the run put ${m.firstEpoch} flips among ` +
+        `the ${m.k} highest losses of epoch 1 and ${m.lastEpoch} at epoch ${m.epochs}, where a ` +
+        `random ranking would hold about ${chance.toFixed(1)}.`;
+      const why = predicted > m.firstEpoch
+        ? " A label is only wrong relative to what the model knows: during epoch 1 it has barely " +
+          "learned the species, so a flipped penguin's loss is high like everyone else's. The flips " +
+          "separate as training goes on, clean losses falling and flipped ones rising (§4)."
+        : " The tracker reads epoch 1 in the training forward pass, while the model already learns " +
+          "the species from the clean majority, so the flipped penguins start to stand out within " +
+          "the first epoch; they separate fully as clean losses fall and flipped ones rise (§4).";
+      return {
+        ok,
+        message: values + why +
+          " A per-sample loss measures the model as much as the label: read " +
+          "it late in training, or average it over epochs as §7's detectors do.",
+      };
     },
   },
 };

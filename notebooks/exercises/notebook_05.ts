@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { seededRandom } from "../../lib/runtime/mod.ts";
-import type { ExerciseSet } from "./_check.ts";
+import type { ExerciseSet, PredictionSet } from "./_check.ts";
 
 type Reduction = (values: tf.Tensor) => tf.Tensor;
 
@@ -21,31 +21,6 @@ function probeLosses(): number[][] {
 
 /** The exercises of notebook 05, by id. */
 export const EXERCISES_05: ExerciseSet = {
-  "05.1": {
-    question: "Write `nonFiniteRows(losses: number[]): number[]`, the positions of the NaN and " +
-      "infinite per-sample losses, in increasing order.",
-    check(answer) {
-      if (typeof answer !== "function") return "Pass the function itself, not its result.";
-      const fn = answer as (losses: number[]) => number[];
-      const cases: [number[], number[]][] = [
-        [[1, 2, 3], []],
-        [[0.5, NaN, 2], [1]],
-        [[Infinity, 1, -Infinity, NaN, 1e38], [0, 2, 3]],
-        [[], []],
-      ];
-      for (const [losses, want] of cases) {
-        const got = fn([...losses]);
-        if (!Array.isArray(got)) return "Return an array of positions (numbers).";
-        if (got.length !== want.length || got.some((v, i) => v !== want[i])) {
-          return want.length === 3 && got.length === 1
-            ? "NaN is not the only problem: an infinite loss (±Infinity) breaks the mean too."
-            : "Not quite: walk through the losses and keep the index of every value for which " +
-              "Number.isFinite is false, in order. A very large but finite loss is not one of them.";
-        }
-      }
-      return true;
-    },
-  },
   "05.2": {
     question:
       "Write a reduction `(values: tf.Tensor) => tf.Tensor` that drops the single largest " +
@@ -85,35 +60,85 @@ export const EXERCISES_05: ExerciseSet = {
   },
   "05.3": {
     question:
-      "Write `clipFactors(norms: number[], clipNorm: number): number[]`: DP-SGD's factor for " +
-      "each sample's gradient so that its norm becomes at most clipNorm (1 when it already is).",
+      "Write `timingVerdict(ratios: number[])`: from per-repeat step-time ratios (array / " +
+      'scalar), return "slower", "faster" or "no difference", as the 95 % confidence interval ' +
+      "of the median ratio allows.",
     check(answer) {
       if (typeof answer !== "function") return "Pass the function itself, not its result.";
-      const fn = answer as (norms: number[], clipNorm: number) => number[];
-      const random = seededRandom(11);
-      const cases: [number[], number][] = [
-        [[0.5, 2, 4], 1],
-        [[0, 1, 3], 1],
-        [Array.from({ length: 20 }, () => random() * 6), 2.5],
-      ];
-      for (const [norms, c] of cases) {
-        const got = fn([...norms], c);
-        if (!Array.isArray(got) || got.length !== norms.length) {
-          return "Return one factor per sample, as an array of numbers.";
-        }
-        for (let i = 0; i < norms.length; i++) {
-          const want = norms[i] > c ? c / norms[i] : 1;
-          if (!Number.isFinite(got[i])) {
-            return "A factor is not finite: what happens to a gradient of norm 0?";
-          }
-          if (got[i] > 1 + 1e-9) return "A factor never enlarges a gradient: it is at most 1.";
-          if (Math.abs(got[i] - want) > 1e-9) {
-            return "Not quite: a gradient of norm g scaled by your factor must have norm " +
-              "min(g, clipNorm).";
-          }
-        }
+      const fn = answer as (ratios: number[]) => unknown;
+      // 401 repeats spread evenly over 0.9–1.2: single repeats straddle 1 (quartiles 0.975 and
+      // 1.125), but the median (1.05) is known to about ±0.01.
+      const many = Array.from({ length: 401 }, (_, i) => 1.05 + 0.3 * (i / 400 - 0.5));
+      // Seven repeats with median 1.05: a resample's median moves over most of 0.95–1.15.
+      const few = [0.9, 1.1, 1.05, 0.95, 1.2, 1.0, 1.15];
+      const fast = many.map((r) => r - 0.25);
+      const got = [fn([...few]), fn([...many]), fn([...fast])];
+      const allowed = ["slower", "faster", "no difference"];
+      if (got.some((g) => !allowed.includes(g as string))) {
+        return 'Return one of the strings "slower", "faster" or "no difference".';
+      }
+      if (got[0] !== "no difference") {
+        return "Seven repeats with a median above 1 are not yet a difference: how far could that " +
+          "median move if you timed again? See §2, the cell that prints the bootstrap interval, " +
+          "and the glossary's bootstrap confidence interval.";
+      }
+      if (got[1] !== "slower") {
+        return "With 401 repeats the single ratios straddle 1, yet their median is pinned down: " +
+          "the interquartile range is the spread of one repeat, not the uncertainty of the " +
+          "median. See §2, the sentence that reports the interval and the smallest detectable " +
+          "difference.";
+      }
+      if (got[2] !== "faster") {
+        return "Every ratio is below 1 here: the array step took less time. Check the direction " +
+          "of your comparison with 1.";
       }
       return true;
+    },
+  },
+};
+
+/** What notebook 05's timing cell measured, for prediction 05.1. */
+interface MeasuredRatio {
+  medianRatio: number;
+  low: number;
+  high: number;
+  detectable: number;
+}
+
+const percent = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
+
+/** The predict-then-run exercises of notebook 05, by id. */
+export const PREDICTIONS_05: PredictionSet = {
+  "05.1": {
+    question: "Predict the step-time ratio array / scalar at batch 65,536 (1 means no cost, " +
+      "1.5 means the array step takes half as long again).",
+    compare(predicted, measured) {
+      if (typeof predicted !== "number" || !(predicted > 0) || !Number.isFinite(predicted)) {
+        throw new TypeError("predict a ratio, a positive number such as 1.2");
+      }
+      const m = measured as MeasuredRatio;
+      if (![m?.medianRatio, m?.low, m?.high, m?.detectable].every(Number.isFinite)) {
+        throw new TypeError("measured must be a row of timingSweep (medianRatio, low, high)");
+      }
+      const ok = predicted >= m.low && predicted <= m.high;
+      const head = `You predicted ${predicted}; the run measured a median ratio of ` +
+        `${m.medianRatio.toFixed(3)} (95 % CI ${m.low.toFixed(3)}–${m.high.toFixed(3)}). `;
+      const reading = m.low <= 1 && m.high >= 1
+        ? `The interval contains 1: this run cannot tell the array's cost from none; a true ` +
+          `cost larger than ±${percent(m.detectable)} would have shown. `
+        : `The interval excludes 1: the array step is ${m.low > 1 ? "slower" : "faster"} here, by ${
+          percent(Math.abs(m.medianRatio - 1))
+        }. `;
+      const gap = ok
+        ? "Your prediction lies inside the interval."
+        : predicted > m.high
+        ? "Your prediction is above the interval: the array adds one mean over B numbers, a " +
+          "single small kernel, while the forward and backward pass through the layers grows " +
+          "with B as well, so the extra work stays a small share of the step."
+        : "Your prediction is below the interval: the array version does all the scalar " +
+          "version's work plus the framework's mean, so it cannot be much faster; a ratio below " +
+          "1 is the machine's noise.";
+      return { ok, message: head + reading + gap };
     },
   },
 };

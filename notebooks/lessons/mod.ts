@@ -8,7 +8,9 @@
 // The library types the lessons' signatures mention, so this entry point documents itself.
 export type {
   AccumulationNormalization,
+  Chart,
   LayersModel,
+  MimeBundle,
   NestedNumbers,
   Optimizer,
   PerSampleLoss,
@@ -21,6 +23,7 @@ export type {
   TrackPass,
   TrackTask,
   TrainableVariable,
+  VegaLiteSpec,
 } from "../../lib/mod.ts";
 export {
   compareAccumulation,
@@ -66,22 +69,50 @@ export { countKernels } from "./per_graph_comparison.ts";
 export type { KernelCount } from "./per_graph_comparison.ts";
 export {
   compareGradients,
+  compareGradientsByBatch,
+  FLOAT32_EPSILON,
+  FLOAT32_ROUNDING_TOLERANCE,
   perSampleLosses,
+  roundingVerdict,
   summarizeGradients,
   summarizeTwins,
+  trainTwins,
 } from "./same_training.ts";
 export type {
+  BatchGradient,
+  BatchGradientComparison,
+  BatchGradientOptions,
   CompileLoss,
   GradientComparison,
   GradientComparisonOptions,
   GradientSummaryOptions,
   PerSampleLossesOptions,
+  RoundingVerdict,
   TwinSummary,
   TwinSummaryOptions,
+  TwinTraining,
+  TwinTrainingOptions,
   VariableGradients,
 } from "./same_training.ts";
-export { summarizeStepTimes, timeTrainingSteps } from "./step_timing.ts";
-export type { StepTimesOptions, StepTiming, StepTimingOptions } from "./step_timing.ts";
+export {
+  bootstrapMedianCi,
+  detectableDifference,
+  formatTimingSweep,
+  ratioVerdict,
+  summarizeStepTimes,
+  timeTrainingSteps,
+  timingSweep,
+  timingSweepChart,
+} from "./step_timing.ts";
+export type {
+  BootstrapOptions,
+  MedianCi,
+  StepTimesOptions,
+  StepTiming,
+  StepTimingOptions,
+  TimingRow,
+  TimingSweepOptions,
+} from "./step_timing.ts";
 export { compareWeightings, WEIGHTINGS } from "./weighting_comparison.ts";
 export type {
   TrainedRun,
@@ -90,3 +121,7 @@ export type {
   WeightingComparisonOptions,
   WeightingRun,
 } from "./weighting_comparison.ts";
+export { CLAIMS, claimsTable, headingAnchor, sectionLink, verdictTable } from "./claims.ts";
+export type { Claim, MarkdownTable, SectionRef, Verdict } from "./claims.ts";
+export { STUDY_RATES, studyTime, studyTimeOf } from "./study_time.ts";
+export type { StudyTime } from "./study_time.ts";

@@ -1,8 +1,10 @@
 /**
  * Label-noise detectors read off one tracked training run, and how well each finds known flips:
  * the per-sample loss at the last epoch, self-confidence, the loss averaged over epochs, Dataset
- * Cartography's confidence, and forgetting events. Every one of them needs per-sample values; a
- * loss that returns one number per batch gives none of them.
+ * Cartography's confidence, and forgetting events. Every one of them needs per-sample values: a
+ * training loss that returns one value per sample hands them over in the training forward pass,
+ * and a callback with an unreduced loss computes them after each epoch whatever the training loss
+ * returns (a tracker with `pass: "clean"`); the batch mean alone gives none of them.
  *
  * @module
  */

@@ -1,10 +1,17 @@
 /**
  * The same model trained two ways: one custom loss written to return the batch mean, the same
  * loss written to return per-sample values. tfjs's `fit` (like Keras) reduces whatever the loss
- * returns to its mean, so the two give the same gradients and the same trained weights. Notebook
- * 01 writes the experiment in its cells (`tf.variableGrads` of both losses; two copies trained with
- * `model.fit`); these functions put the numbers the cells measured into sentences, and
- * {@linkcode compareGradients} repeats the gradient cell in one call for notebook 06.
+ * returns to its mean, and the mean is linear: the mean of per-sample means is the mean over all
+ * values when every sample has the same number of them. So the two give the same gradients and
+ * the same trained weights, up to float32 rounding: the two versions divide by the number of
+ * values in a different order (once by B·K, or by K and then by B), and each float32 division
+ * rounds. With one output the mean over the last axis divides by 1, which is exact, and the two
+ * are identical. Notebook 01 writes the experiment in its cells (`tf.variableGrads` of both
+ * losses; two copies trained with `model.fit`); these functions put the numbers the cells measured
+ * into sentences, repeat the gradient cell on every batch of an epoch
+ * ({@linkcode compareGradientsByBatch}) and the twin cell in one call ({@linkcode trainTwins}) for
+ * models with several outputs, and {@linkcode compareGradients} repeats the gradient cell in one
+ * call for notebook 06.
  *
  * @module
  */
@@ -17,6 +24,7 @@ import {
   type TensorInput,
   toTensor,
 } from "../../lib/_core/tensor_input.ts";
+import { seededRandom } from "../../lib/runtime/mod.ts";
 import type { LayersModel } from "../../lib/training/mod.ts";
 
 /**
@@ -166,8 +174,47 @@ function fmt(x: number): string {
   return x === 0 ? "0" : x.toPrecision(3);
 }
 
-function bitwise(difference: number): string {
-  return difference === 0 ? " (bit for bit equal)" : "";
+/**
+ * One float32 rounding changes a value by at most 2⁻²⁴ of it (half of float32's epsilon 2⁻²³).
+ * A difference within {@linkcode FLOAT32_ROUNDING_TOLERANCE} of the scale is what a handful of
+ * roundings, carried through a few hundred optimiser steps, can produce; anything larger is not
+ * rounding.
+ */
+export const FLOAT32_EPSILON: number = 2 ** -23;
+
+/** Largest difference, relative to the scale, still read as float32 rounding: 100 epsilons. */
+export const FLOAT32_ROUNDING_TOLERANCE: number = 100 * FLOAT32_EPSILON;
+
+/** How two results compare: the same bits, within float32 rounding, or different. */
+export type RoundingVerdict = "identical" | "float32 rounding" | "different";
+
+/**
+ * Classifies a difference between two float32 results against the scale of the values (the
+ * largest of them): `"identical"` only when it is exactly 0, `"float32 rounding"` when it is at
+ * most {@linkcode FLOAT32_ROUNDING_TOLERANCE} of the scale, else `"different"`.
+ *
+ * @example
+ * ```ts
+ * import { roundingVerdict } from "./same_training.ts";
+ * if (roundingVerdict(0, 5) !== "identical") throw new Error("0 is identical");
+ * if (roundingVerdict(4.8e-7, 3.8) !== "float32 rounding") throw new Error("one ulp is rounding");
+ * if (roundingVerdict(0.5, 3.8) !== "different") throw new Error("0.5 is not rounding");
+ * ```
+ */
+export function roundingVerdict(difference: number, scale: number): RoundingVerdict {
+  const fn = "roundingVerdict";
+  checkDifference(fn, "difference", difference);
+  checkDifference(fn, "scale", scale);
+  if (difference === 0) return "identical";
+  return difference <= FLOAT32_ROUNDING_TOLERANCE * scale ? "float32 rounding" : "different";
+}
+
+/** The verdict in words after a printed difference, e.g. " (identical, bit for bit)". */
+function verdictWords(difference: number, scale: number): string {
+  const verdict = roundingVerdict(difference, scale);
+  if (verdict === "identical") return " (identical, bit for bit)";
+  if (verdict === "different") return "";
+  return ` (${fmt(difference / (scale || 1))} of the largest: equal to float32 rounding)`;
 }
 
 /** Largest |t| over `tensors`. */
@@ -202,7 +249,7 @@ function maxAbsDifference(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): num
  *   tf.variableGrads(() => tf.mean(loss(y, model.apply(x) as tf.Tensor)) as tf.Scalar)
  * );
  * const g = summarizeGradients({ losses, batchSize: 2, gradients, maxAbsDifference: 0 });
- * if (g.weightCount !== 3 || !g.summary.includes("bit for bit")) throw new Error(g.summary);
+ * if (g.weightCount !== 3 || !g.summary.includes("identical")) throw new Error(g.summary);
  * tf.dispose([gradients, x, y]);
  * model.dispose();
  * ```
@@ -236,7 +283,9 @@ export function summarizeGradients(options: GradientSummaryOptions): GradientCom
     `One batch of ${batchSize}: batch loss ${fmt(r.batchLoss[0])} with ${names[0]}, ` +
     `${fmt(r.batchLoss[1])} with ${names[1]}.\n` +
     `Gradients over ${r.weightCount} weights: largest ${fmt(r.largestGradient)}; largest ` +
-    `difference between the two ${fmt(r.maxAbsDifference)}${bitwise(r.maxAbsDifference)}.`;
+    `difference between the two ${fmt(r.maxAbsDifference)}${
+      verdictWords(r.maxAbsDifference, r.largestGradient)
+    }.`;
   return { ...r, summary };
 }
 
@@ -246,7 +295,8 @@ export function summarizeGradients(options: GradientSummaryOptions): GradientCom
  * gradient cell in one call. The batch loss is the mean of what the loss returns, which is what
  * tfjs's `fit` minimises; Keras's default `"sum_over_batch_size"` is the same number without sample
  * weights. So a loss returning the batch mean and the same loss returning per-sample values give
- * the same gradient.
+ * the same gradient: identical with one output, equal to float32 rounding with several (the
+ * difference is 0 when 1/(B·K) and (1/B)/K round to the same float32).
  *
  * @example
  * ```ts
@@ -302,6 +352,205 @@ export function compareGradients(options: GradientComparisonOptions): GradientCo
   return result!;
 }
 
+/** Options for {@linkcode compareGradientsByBatch}. */
+export interface BatchGradientOptions {
+  /** The model whose trainable weights are differentiated; it is not changed. */
+  model: LayersModel;
+  /** The two losses to compare, e.g. `[batchMeanLoss, perSampleLoss]`. */
+  losses: readonly [CompileLoss, CompileLoss];
+  /** All inputs of one epoch, `[n, ...]`. */
+  x: TensorInput;
+  /** Their targets, `[n, ...]`. */
+  y: TensorInput;
+  /** Rows per batch, as `fit`'s `batchSize`: the last batch holds the remainder. */
+  batchSize: number;
+}
+
+/** One batch's comparison in {@linkcode BatchGradientComparison}. */
+export interface BatchGradient {
+  /** First row of the batch. */
+  start: number;
+  /** Rows in the batch. */
+  size: number;
+  /** Largest `|gradient₀ − gradient₁|` on this batch. */
+  maxAbsDifference: number;
+}
+
+/** The gradients of two losses compared on every batch of an epoch. */
+export interface BatchGradientComparison {
+  /** Each batch, in order. */
+  batches: BatchGradient[];
+  /** Largest difference over all batches. */
+  maxAbsDifference: number;
+  /** Largest `|gradient|` of either loss over all batches: the scale. */
+  largestGradient: number;
+  /** Batches whose two gradients are not bit-identical. */
+  differingBatches: number;
+  /** Identical, equal to float32 rounding, or different (see {@linkcode roundingVerdict}). */
+  verdict: RoundingVerdict;
+  /** The numbers in one line, for printing. */
+  summary: string;
+}
+
+/**
+ * {@linkcode compareGradients} on every batch of one epoch: the rows of `x` and `y` cut into
+ * consecutive batches of `batchSize` (the last one holds the remainder, as in `fit`), the two
+ * losses' gradients compared on each. Which batches differ depends on their sizes: a batch of B
+ * rows and K outputs gives bit-identical gradients exactly when 1/(B·K) and (1/B)/K round to the
+ * same float32.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { setupBackend } from "../../lib/runtime/mod.ts";
+ * import { compareGradientsByBatch } from "./same_training.ts";
+ * await setupBackend({ backend: "cpu", seed: 1 });
+ * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+ * const meanLoss = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)));
+ * const arrayLoss = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)), -1);
+ * const c = compareGradientsByBatch({
+ *   model, losses: [meanLoss, arrayLoss], x: [[1], [2], [3]], y: [[0], [1], [1]], batchSize: 2,
+ * });
+ * if (c.batches.map((b) => b.size).join() !== "2,1" || c.verdict !== "identical") {
+ *   throw new Error(c.summary);
+ * }
+ * model.dispose();
+ * ```
+ */
+export function compareGradientsByBatch(options: BatchGradientOptions): BatchGradientComparison {
+  const fn = "compareGradientsByBatch";
+  checkModel(fn, "model", options?.model);
+  checkLosses(fn, options.losses);
+  const n = checkBatch(fn, options.x, options.y);
+  assertPositiveInteger(fn, "batchSize", options.batchSize);
+  const { model, losses, batchSize } = options;
+  const batches: BatchGradient[] = [];
+  let largestGradient = 0;
+  tf.tidy(() => {
+    const x = toTensor(options.x, fn, "x");
+    const y = toTensor(options.y, fn, "y");
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const g = compareGradients({
+        model,
+        losses,
+        x: x.slice(start, size),
+        y: y.slice(start, size),
+      });
+      batches.push({ start, size, maxAbsDifference: g.maxAbsDifference });
+      largestGradient = Math.max(largestGradient, g.largestGradient);
+    }
+  });
+  const maxAbs = Math.max(...batches.map((b) => b.maxAbsDifference));
+  const differingBatches = batches.filter((b) => b.maxAbsDifference !== 0).length;
+  const verdict = roundingVerdict(maxAbs, largestGradient);
+  const sizes = [...new Set(batches.map((b) => b.size))].join(" and ");
+  const where = differingBatches === 0
+    ? `0 on all ${batches.length}`
+    : `not 0 on ${differingBatches} of ${batches.length}`;
+  const summary = `${batches.length} batch${batches.length === 1 ? "" : "es"} (of ${sizes} ` +
+    `rows): largest |Δgradient| ${fmt(maxAbs)}, ${where}; largest gradient ` +
+    `${fmt(largestGradient)}${verdictWords(maxAbs, largestGradient)}.`;
+  return { batches, maxAbsDifference: maxAbs, largestGradient, differingBatches, verdict, summary };
+}
+
+/** Options for {@linkcode trainTwins}. */
+export interface TwinTrainingOptions {
+  /** Builds one copy of the model; the second copy gets the first one's initial weights. */
+  build: () => LayersModel;
+  /** The two losses, copy `i` compiled with `losses[i]`. */
+  losses: readonly [CompileLoss, CompileLoss];
+  /** Training inputs, `[n, ...]`. */
+  x: TensorInput;
+  /** Training targets, `[n, ...]`. */
+  y: TensorInput;
+  /** Epochs of `fit` for each copy. */
+  epochs: number;
+  /** `fit`'s `batchSize`. */
+  batchSize: number;
+  /** Adam's learning rate. */
+  learningRate: number;
+  /** Seeds `Math.random` before each `fit`, so both copies see the same batches. */
+  seed: number;
+}
+
+/** What {@linkcode trainTwins} measured: {@linkcode TwinSummary} plus the histories and verdict. */
+export interface TwinTraining extends TwinSummary {
+  /** The per-epoch training loss of each copy (`history.loss`). */
+  histories: number[][];
+  /** The trained weights compared: identical, equal to float32 rounding, or different. */
+  verdict: RoundingVerdict;
+}
+
+/**
+ * Notebook 01's twin cell in one call: two copies of `build()` from the same initial weights, each
+ * compiled with one of the two losses and a fresh Adam optimizer, trained with `model.fit` on the
+ * same batches (`Math.random` is seeded before each `fit`, which shuffles with it), then the
+ * largest difference between their weights. The copies and optimizers are disposed.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { setupBackend } from "../../lib/runtime/mod.ts";
+ * import { trainTwins } from "./same_training.ts";
+ * await setupBackend({ backend: "cpu", seed: 1 });
+ * const meanLoss = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)));
+ * const arrayLoss = (t: tf.Tensor, p: tf.Tensor) => tf.mean(tf.square(tf.sub(p, t)), -1);
+ * const twins = await trainTwins({
+ *   build: () => tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] }),
+ *   losses: [meanLoss, arrayLoss],
+ *   x: [[0], [1], [2], [3]],
+ *   y: [[1], [3], [5], [7]],
+ *   epochs: 3, batchSize: 2, learningRate: 0.1, seed: 7,
+ * });
+ * if (twins.verdict !== "identical") throw new Error(twins.summary);
+ * ```
+ */
+export async function trainTwins(options: TwinTrainingOptions): Promise<TwinTraining> {
+  const fn = "trainTwins";
+  if (typeof options?.build !== "function") {
+    throw new TypeError(`${fn}: build is ${typeof options?.build}, expected a function`);
+  }
+  checkLosses(fn, options.losses);
+  checkBatch(fn, options.x, options.y);
+  assertPositiveInteger(fn, "epochs", options.epochs);
+  assertPositiveInteger(fn, "batchSize", options.batchSize);
+  if (typeof options.learningRate !== "number" || !(options.learningRate > 0)) {
+    throw new RangeError(`${fn}: learningRate is ${options.learningRate}, expected a number > 0`);
+  }
+  if (typeof options.seed !== "number" || !Number.isFinite(options.seed)) {
+    throw new TypeError(`${fn}: seed is ${options.seed}, expected a finite number`);
+  }
+  const { losses, epochs, batchSize, learningRate, seed } = options;
+  const twins = [options.build(), options.build()];
+  twins.forEach((twin, i) => checkModel(fn, `build() (copy ${i})`, twin));
+  const optimizers = twins.map(() => tf.train.adam(learningRate));
+  const x = toTensor(options.x, fn, "x");
+  const y = toTensor(options.y, fn, "y");
+  const random = Math.random;
+  try {
+    twins[1].setWeights(twins[0].getWeights()); // the same starting point
+    const histories: number[][] = [];
+    for (const [i, twin] of twins.entries()) {
+      twin.compile({ optimizer: optimizers[i], loss: losses[i] });
+      Math.random = seededRandom(seed); // fit shuffles with Math.random: the same batches
+      const { history } = await twin.fit(x, y, { epochs, batchSize, verbose: 0 });
+      histories.push(history.loss as number[]);
+    }
+    const weights = twins.map((twin) => twin.getWeights());
+    const maxWeightDifference = maxAbsDifference(weights[0], weights[1]);
+    const summary = summarizeTwins({ losses, histories, weights, maxWeightDifference });
+    const verdict = roundingVerdict(maxWeightDifference, summary.largestWeight);
+    return { ...summary, histories, verdict };
+  } finally {
+    Math.random = random;
+    if (x !== options.x) x.dispose();
+    if (y !== options.y) y.dispose();
+    twins.forEach((twin) => twin.dispose());
+    optimizers.forEach((optimizer) => optimizer.dispose());
+  }
+}
+
 /**
  * Puts what a twin-training cell measured into three lines: the epochs, each copy's final
  * training loss and the largest difference between the two loss histories, the largest weight
@@ -354,7 +603,7 @@ export function summarizeTwins(options: TwinSummaryOptions): TwinSummary {
     `${fmt(h1[epochs - 1])} with ${names[1]}; largest difference between the two loss ` +
     `histories ${fmt(maxLossDifference)}.\n` +
     `Weights after training: largest ${fmt(largestWeight)}; largest difference between the ` +
-    `two models ${fmt(maxWeightDifference)}${bitwise(maxWeightDifference)}.`;
+    `two models ${fmt(maxWeightDifference)}${verdictWords(maxWeightDifference, largestWeight)}.`;
   return { maxWeightDifference, largestWeight, maxLossDifference, summary };
 }
 

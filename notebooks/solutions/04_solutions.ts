@@ -3,25 +3,23 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 
 /** Exercise id → the answer a learner would pass to `checkExercise`. */
 export const SOLUTIONS: Record<string, () => unknown> = {
-  "04.1": () => (perToken: tf.Tensor, mask: tf.Tensor): tf.Tensor =>
-    tf.tidy(() => {
-      const counts = tf.sum(mask, 1);
-      const means = tf.divNoNan(tf.sum(tf.mul(perToken, mask), 1), counts);
-      return tf.div(tf.sum(means), tf.sum(tf.cast(tf.greater(counts, 0), "float32")));
-    }),
-  "04.2": () => (perToken: tf.Tensor, mask: tf.Tensor, numItemsInBatch: number): tf.Tensor =>
-    tf.tidy(() => tf.div(tf.sum(tf.mul(perToken, mask)), numItemsInBatch)),
-  "04.3": () => (nodeLosses: number[], segmentIds: number[], numGraphs: number): number[] => {
-    const sums = new Array<number>(numGraphs).fill(0);
-    const counts = new Array<number>(numGraphs).fill(0);
-    segmentIds.forEach((g, j) => {
-      sums[g] += nodeLosses[j];
-      counts[g]++;
-    });
-    return sums.map((s, g) => s / counts[g]);
+  "04.3": () => (mask: number[][], normalization: string): number[][] => {
+    const elements = mask.length * mask[0].length;
+    const counts = mask.map((row) => row.reduce((a, b) => a + b, 0));
+    if (normalization === "token") {
+      const real = counts.reduce((a, b) => a + b, 0);
+      return mask.map((row) => row.map((m) => m * elements / real));
+    }
+    // Each non-empty sequence weighs 1/B' in total, shared equally among its real tokens.
+    const nonEmpty = counts.filter((n) => n > 0).length;
+    return mask.map((row, i) => row.map((m) => m === 0 ? 0 : elements / (nonEmpty * counts[i])));
+  },
+  "04.4": () => (segmentIds: number[], numGraphs: number): number[] => {
+    const sizes = new Array<number>(numGraphs).fill(0);
+    segmentIds.forEach((g) => sizes[g]++);
+    return segmentIds.map((g) => segmentIds.length / (numGraphs * sizes[g]));
   },
 };

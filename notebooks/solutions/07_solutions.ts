@@ -7,10 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 
 /** Exercise id → the answer a learner would pass to `checkExercise`. */
 export const SOLUTIONS: Record<string, () => unknown> = {
-  // Identical embeddings: each of the 200 anchors spreads its softmax evenly over the 199 other
-  // rows, one of which is its positive: −log(1/199).
-  "07.1": () => Math.log(199),
-  "07.2": () => (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
+  "07.3": () => (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
       const y = tf.reshape(yTrue, [-1]) as tf.Tensor1D, s = tf.reshape(yPred, [-1]);
       const d = tf.sub(tf.expandDims(s, 1), tf.expandDims(s, 0)); // sᵢ − sⱼ
@@ -19,13 +16,14 @@ export const SOLUTIONS: Record<string, () => unknown> = {
       const count = tf.sum(pairs);
       return tf.div(penalty, tf.maximum(count, 1)); // no pairs: 0
     }),
-  // keras/src/losses/loss.py: reduce_weighted_values multiplies the 0-d value by the weights,
-  // which makes it [batch]; reduce_values then sums it and divides by the batch size, by the sum
-  // of the weights, or not at all.
-  "07.3": () => (loss: number, sampleWeight: number[], reduction: string): number => {
-    const total = sampleWeight.reduce((s, w) => s + w, 0);
-    if (reduction === "sum") return loss * total;
-    if (reduction === "mean_with_sample_weight") return total === 0 ? 0 : (loss * total) / total;
-    return (loss * total) / sampleWeight.length;
-  },
+  // A weight multiplies the sample's share of every soft count, as a copy of the row would add it
+  // again: TP = Σ w·y·p and 2TP + FP + FN = Σ w·y + Σ w·p, per class, then the mean over classes.
+  "07.4": () => (yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight: number[]): tf.Tensor =>
+    tf.tidy(() => {
+      const w = tf.tensor2d(sampleWeight, [sampleWeight.length, 1]);
+      const tp = tf.sum(tf.mul(w, tf.mul(yTrue, yPred)), 0);
+      const sizes = tf.add(tf.sum(tf.mul(w, yTrue), 0), tf.sum(tf.mul(w, yPred), 0));
+      const f1 = tf.div(tf.add(tf.mul(2, tp), 1e-6), tf.add(sizes, 1e-6));
+      return tf.sub(1, tf.mean(f1));
+    }),
 };

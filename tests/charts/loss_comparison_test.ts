@@ -14,7 +14,7 @@ Deno.test("lossComparisonChart: a panel per loss with its own mean (by hand)", a
     assert.equal(countAllMarks(svg, "rule", "mean_rule"), 2, layout);
     assert.ok(svg.includes("mean 5.67") && svg.includes("mean 1.33"), layout);
   }
-  assert.match(lossComparisonChart(series).summary, /MSE mean 5.67, Huber mean 1.33/);
+  assert.match(lossComparisonChart(series).summary, /mean of each: MSE 5.67, Huber 1.33/);
 });
 
 Deno.test("lossComparisonChart: large inputs draw a stated sample", async () => {

@@ -3,9 +3,13 @@ import { assert, assertClose, assertNoLeak, assertThrowsWith } from "../assert.t
 import { seededRandom, setupBackend } from "../../lib/runtime/backend.ts";
 import {
   compareGradients,
+  compareGradientsByBatch,
+  FLOAT32_ROUNDING_TOLERANCE,
   perSampleLosses,
+  roundingVerdict,
   summarizeGradients,
   summarizeTwins,
+  trainTwins,
 } from "../../notebooks/lessons/same_training.ts";
 import { meanSquaredError } from "../../lib/losses/regression.ts";
 
@@ -101,7 +105,7 @@ Deno.test("summarizeGradients: the notebook cell's gradients of a batch mean and
     gradients: [gradients[0], gradients[0]],
     maxAbsDifference: 0,
   });
-  assert.match(same.summary, /between the two 0 \(bit for bit equal\)\.$/);
+  assert.match(same.summary, /between the two 0 \(identical, bit for bit\)\.$/);
   assert.ok(!gradients[0].value.isDisposed, "the gradients are read, not disposed");
   tf.dispose([gradients, x, y]);
   model.dispose();
@@ -298,7 +302,7 @@ Deno.test("summarizeTwins: largest weight, loss-history difference and the sente
     maxWeightDifference: 0,
   });
   assert.match(same.summary, /^1 epoch of model.fit/);
-  assert.match(same.summary, /two models 0 \(bit for bit equal\)\.$/);
+  assert.match(same.summary, /two models 0 \(identical, bit for bit\)\.$/);
   assert.ok(w0.every((t) => !t.isDisposed), "the weights are read, not disposed");
   tf.dispose([w0, w1]);
 });
@@ -347,4 +351,137 @@ Deno.test("perSampleLosses: one squared error per row, worked by hand", async ()
     "perSampleLosses: loss returned shape [], expected [3]",
   );
   model.dispose();
+});
+
+/** A dense layer with `outputs` units on `inputs` inputs, from fixed, distinct weights. */
+function dense(inputs: number, outputs: number): tf.LayersModel {
+  const kernel = Array.from({ length: inputs * outputs }, (_, i) => 0.3 + 0.17 * ((i * 7) % 11));
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: outputs, inputShape: [inputs] })],
+  });
+  const weights = [tf.tensor2d(kernel, [inputs, outputs]), tf.zeros([outputs])];
+  model.setWeights(weights);
+  tf.dispose(weights);
+  return model;
+}
+
+/** n rows of `inputs` features and `outputs` targets, deterministic and non-trivial. */
+function rows(n: number, inputs: number, outputs: number): { x: number[][]; y: number[][] } {
+  const x = Array.from(
+    { length: n },
+    (_, r) => Array.from({ length: inputs }, (_, c) => Math.sin(1 + r * 1.3 + c * 0.7) * 3),
+  );
+  const y = Array.from(
+    { length: n },
+    (_, r) => Array.from({ length: outputs }, (_, c) => Math.cos(r * 0.9 + c * 2.1) * 10 + r),
+  );
+  return { x, y };
+}
+
+Deno.test("roundingVerdict: 0 is identical, a few epsilons of the scale are rounding", () => {
+  assert.equal(roundingVerdict(0, 3), "identical");
+  // Float32's epsilon is 2⁻²³; 100 of them of a scale of 4 is 400·2⁻²³ ≈ 4.77e-5.
+  assertClose(FLOAT32_ROUNDING_TOLERANCE, 100 / 8388608, 1e-15);
+  assert.equal(roundingVerdict(4e-5, 4), "float32 rounding");
+  assert.equal(roundingVerdict(5e-5, 4), "different");
+  assertThrowsWith(() => roundingVerdict(-1, 1), RangeError, "roundingVerdict: difference is -1");
+});
+
+Deno.test("compareGradientsByBatch: batches of 8 are identical for 5 outputs, batches of 7 are not", async () => {
+  // The batch mean divides once by B·K; the per-sample loss divides by K, then fit's mean by B.
+  // B = 8 is a power of two, so 1/8 is exact and (1/8)/5 rounds the same real number as 1/40:
+  // identical. For B = 7, K = 5 the float32 of 1/7 is already rounded: (1/7)/5 and 1/35 round
+  // differently, so the gradients differ, by float32 rounding only.
+  const f = Math.fround;
+  assert.equal(f(f(1 / 8) / 5), f(1 / 40));
+  assert.notEqual(f(f(1 / 7) / 5), f(1 / 35));
+  const data = rows(14, 3, 5);
+  const model = dense(3, 5);
+  const eights = await assertNoLeak(() =>
+    compareGradientsByBatch({ model, losses: [meanLoss, arrayLoss], ...data, batchSize: 8 })
+  );
+  // 14 rows in batches of 8: one of 8, one of 6. 6 × 5 = 30: 1/6 is rounded, then /5 vs 1/30.
+  assert.deepEqual(eights.batches.map((b) => b.size), [8, 6]);
+  assert.equal(eights.batches[0].maxAbsDifference, 0);
+  assert.equal(
+    eights.batches[1].maxAbsDifference === 0,
+    f(f(1 / 6) / 5) === f(1 / 30),
+    "the 6-row batch differs exactly when its two scale factors do",
+  );
+  const sevens = compareGradientsByBatch({
+    model,
+    losses: [meanLoss, arrayLoss],
+    ...data,
+    batchSize: 7,
+  });
+  assert.deepEqual(sevens.batches.map((b) => b.size), [7, 7]);
+  assert.equal(sevens.differingBatches, 2);
+  assert.ok(sevens.maxAbsDifference > 0, sevens.summary);
+  assert.equal(sevens.verdict, "float32 rounding", sevens.summary);
+  assert.match(
+    sevens.summary,
+    /^2 batches \(of 7 rows\): .*not 0 on 2 of 2; .*float32 rounding\)\.$/,
+  );
+  model.dispose();
+});
+
+Deno.test("compareGradientsByBatch: one output is identical on every batch size", () => {
+  // With K = 1 the per-sample mean divides by 1 (exact), so both losses divide once by B.
+  const data = rows(23, 2, 1);
+  const model = dense(2, 1);
+  for (const batchSize of [1, 5, 7, 23]) {
+    const c = compareGradientsByBatch({ model, losses: [meanLoss, arrayLoss], ...data, batchSize });
+    assert.equal(c.verdict, "identical", `batch ${batchSize}: ${c.summary}`);
+    assert.equal(c.batches.length, Math.ceil(23 / batchSize));
+  }
+  assertThrowsWith(
+    () => compareGradientsByBatch({ model, losses: [meanLoss, arrayLoss], ...data, batchSize: 0 }),
+    RangeError,
+    "compareGradientsByBatch: batchSize is 0",
+  );
+  model.dispose();
+});
+
+Deno.test("trainTwins: identical with one output, rounding with five outputs; a sum reports 7×", async () => {
+  const before = tf.memory().numTensors;
+  const one = rows(21, 2, 1);
+  const base = { epochs: 3, batchSize: 7, learningRate: 0.05, seed: 5 };
+  const a = await trainTwins({
+    build: () => dense(2, 1),
+    losses: [meanLoss, arrayLoss],
+    ...one,
+    ...base,
+  });
+  assert.equal(a.verdict, "identical", a.summary);
+  assert.equal(a.maxLossDifference, 0, a.summary);
+  // Batches of 7 rows and 5 outputs: 1/35 and (1/7)/5 round differently (see above).
+  const five = rows(21, 2, 5);
+  const b = await trainTwins({
+    build: () => dense(2, 5),
+    losses: [meanLoss, arrayLoss],
+    ...five,
+    ...base,
+  });
+  assert.equal(b.verdict, "float32 rounding", b.summary);
+  assert.ok(b.maxWeightDifference > 0, b.summary);
+  // A batch sum of 7 rows is 7 times their mean, so its reported loss is 7 times larger. (Adam
+  // divides a constant gradient scale out, up to its ε, so the weights barely differ.)
+  const c = await trainTwins({
+    build: () => dense(2, 1),
+    losses: [meanLoss, sumLoss],
+    ...one,
+    ...base,
+  });
+  assertClose(c.histories[1][0] / c.histories[0][0], 7, 1e-4);
+  assert.equal(tf.memory().numTensors, before, "trainTwins disposes its copies and optimizers");
+  await assert.rejects(
+    trainTwins({
+      build: () => dense(2, 1),
+      losses: [meanLoss, arrayLoss],
+      ...one,
+      ...base,
+      epochs: 0,
+    }),
+    (e: Error) => e instanceof RangeError && e.message.startsWith("trainTwins: epochs is 0"),
+  );
 });
