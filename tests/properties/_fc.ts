@@ -48,3 +48,8 @@ export async function rejectsNaming(
 export const finite = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
 /** The three non-finite numbers. */
 export const nonFinite = fc.constantFrom(NaN, Infinity, -Infinity);
+
+/** |a − b| within a relative `rel` of values of size `scale`: float32 rounding, not exactness. */
+export function near(a: number, b: number, scale = 1, rel = 1e-4): boolean {
+  return Math.abs(a - b) <= rel * (1 + Math.abs(scale));
+}

@@ -5,7 +5,7 @@
  * builders agree with plain loops on generated data and name the argument of malformed input;
  * no tensor is left.
  */
-import { fc, prop, throwsNaming } from "./_fc.ts";
+import { fc, near, prop, throwsNaming } from "./_fc.ts";
 import { assert } from "../assert.ts";
 import { setupBackend } from "../../lib/runtime/mod.ts";
 import {
@@ -31,10 +31,6 @@ function readCsv(name: string): Record<string, string>[] {
     const f = l.split(",");
     return Object.fromEntries(header.map((h, i) => [h, f[i]]));
   });
-}
-
-function near(a: number, b: number, scale = 1, rel = 1e-4): boolean {
-  return Math.abs(a - b) <= rel * (1 + Math.abs(scale));
 }
 
 /** Fractions k/20 in [0, 0.9]: round-number shares make the per-class expectation easy to state. */

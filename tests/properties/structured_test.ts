@@ -5,7 +5,7 @@
  * against plain masked means; invalid input gives an Error naming the argument; no tensor is left.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fc, nonFinite, prop, throwsNaming } from "./_fc.ts";
+import { fc, near, nonFinite, prop, throwsNaming } from "./_fc.ts";
 import { assert } from "../assert.ts";
 import { setupBackend } from "../../lib/runtime/mod.ts";
 import {
@@ -23,10 +23,6 @@ import {
 } from "../../lib/structured/mod.ts";
 
 await setupBackend({ backend: "cpu", seed: 0 });
-
-function near(a: number, b: number, scale = 1, rel = 1e-4): boolean {
-  return Math.abs(a - b) <= rel * (1 + Math.abs(scale));
-}
 
 /** Numbers in [-2, 2] in steps of 1/8 (exact in float32, never vanishingly small). */
 const small = fc.integer({ min: -16, max: 16 }).map((v) => v / 8);

@@ -4,7 +4,7 @@
  * small linear model; invalid input gives an Error naming the argument; no tensor is left.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fc, nonFinite, prop, rejectsNaming, throwsNaming } from "./_fc.ts";
+import { fc, near, nonFinite, prop, rejectsNaming, throwsNaming } from "./_fc.ts";
 import { assert } from "../assert.ts";
 import { setupBackend } from "../../lib/runtime/mod.ts";
 import { meanSquaredError } from "../../lib/losses/mod.ts";
@@ -18,11 +18,6 @@ import {
 } from "../../lib/training/mod.ts";
 
 await setupBackend({ backend: "cpu", seed: 0 });
-
-/** |a − b| within float32 rounding of values of size `scale`. */
-function near(a: number, b: number, scale = 1, rel = 1e-4): boolean {
-  return Math.abs(a - b) <= rel * (1 + Math.abs(scale));
-}
 
 /**
  * Numbers in [-3, 3] in steps of 1/16: of moderate size (fc.double favours tiny denormals, which
