@@ -15,7 +15,7 @@
  */
 import { assert } from "./assert.ts";
 import { Chart, VEGA_LITE_MIME } from "../lib/charts/chart.ts";
-import { checkChromium, launchChromium } from "./browser/chromium.ts";
+import { checkChromium, launchChromium } from "../tools/chromium.ts";
 import { findJupyterNotebook, startNotebookServer } from "./browser/notebook_server.ts";
 import {
   openNotebook,

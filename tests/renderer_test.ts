@@ -22,7 +22,7 @@
  */
 import { assert } from "./assert.ts";
 import { VEGA_LITE_MIME } from "../lib/charts/chart.ts";
-import { checkChromium, launchChromium } from "./browser/chromium.ts";
+import { checkChromium, launchChromium } from "../tools/chromium.ts";
 import { buildPath, FRONT_ENDS, type FrontEnd } from "./renderer/front_ends.ts";
 import {
   builderCharts,

@@ -8,6 +8,10 @@
 In the markdown form, every ```ts fenced block is a code cell, and markdown cells are separated by a
 line holding only `<!-- cell -->` (text between two code cells is one markdown cell otherwise).
 Cell ids are derived from the notebook's name and the cell's position, so they are stable.
+
+A cell's slide type (metadata.slideshow.slide_type, set by tools/slide_types.py) travels as a line
+`<!-- slide: TYPE -->` right before the ```ts fence of a code cell or on the first line of a markdown
+cell; `clean` keeps it and drops every other cell metadata.
 """
 
 import re
@@ -26,19 +30,40 @@ LANGUAGE_INFO = {
     "nbconvert_exporter": "script",
     "pygments_lexer": "typescript",
 }
-FENCE = re.compile(r"^```ts\s*\n(.*?)^```\s*$", re.S | re.M)
+FENCE = re.compile(r"^(?:<!-- slide: (\S+) -->\n)?```ts\s*\n(.*?)^```\s*$", re.S | re.M)
+SLIDE_MARK = re.compile(r"\A<!-- slide: (\S+) -->\n")
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+
+
+def slide_type(cell):
+    """The cell's slide type, or None when it has none."""
+    kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+    return kind if kind in SLIDE_TYPES else None
+
+
+def with_slide_type(cell, kind):
+    if kind is not None:
+        if kind not in SLIDE_TYPES:
+            sys.exit(f"nbtext: unknown slide type {kind!r} in <!-- slide: {kind} --> "
+                     f"(expected one of {', '.join(sorted(SLIDE_TYPES))})")
+        cell.metadata = {"slideshow": {"slide_type": kind}}
+    return cell
 
 
 def to_md(path):
     nb = nbformat.read(path, as_version=4)
     parts = []
+    previous = None
     for cell in nb.cells:
+        kind = slide_type(cell)
+        mark = f"<!-- slide: {kind} -->\n" if kind else ""
         if cell.cell_type == "code":
-            parts.append("```ts\n" + cell.source.rstrip("\n") + "\n```")
+            parts.append(mark + "```ts\n" + cell.source.rstrip("\n") + "\n```")
         else:
-            if parts and not parts[-1].startswith("```"):
+            if previous == "markdown":
                 parts.append("<!-- cell -->")
-            parts.append(cell.source.rstrip("\n"))
+            parts.append(mark + cell.source.rstrip("\n"))
+        previous = cell.cell_type
     return "\n\n".join(parts) + "\n"
 
 
@@ -47,13 +72,17 @@ def to_ipynb(text, name):
 
     def add_markdown(chunk):
         for piece in re.split(r"^<!-- cell -->\s*$", chunk, flags=re.M):
+            piece = piece.strip("\n")
+            mark = SLIDE_MARK.match(piece)
+            if mark:
+                piece = piece[mark.end():].strip("\n")
             if piece.strip():
-                cells.append(new_markdown_cell(piece.strip("\n")))
+                cells.append(with_slide_type(new_markdown_cell(piece), mark and mark.group(1)))
 
     position = 0
     for match in FENCE.finditer(text):
         add_markdown(text[position:match.start()])
-        cells.append(new_code_cell(match.group(1).rstrip("\n")))
+        cells.append(with_slide_type(new_code_cell(match.group(2).rstrip("\n")), match.group(1)))
         position = match.end()
     add_markdown(text[position:])
     stem = re.sub(r"[^a-zA-Z0-9]+", "-", name).strip("-")[:40]
@@ -71,7 +100,8 @@ def clean(path):
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-        cell.metadata = {}
+        kind = slide_type(cell)
+        cell.metadata = {"slideshow": {"slide_type": kind}} if kind else {}
     nbformat.write(nb, path)
 
 

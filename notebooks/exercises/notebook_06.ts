@@ -137,7 +137,8 @@ export const EXERCISES_06: ExerciseSet = {
 export const PREDICTIONS_06: PredictionSet = {
   "06.2": {
     question: "Predict the median ratio array step time / scalar step time for a batch of " +
-      "65,536 rows with one output (a positive number; 1 means no cost).",
+      "PROBE_BATCH rows with one output, a batch size the sweep did not time (a positive number; " +
+      "1 means no cost).",
     compare(predicted, measured) {
       if (typeof predicted !== "number" || !Number.isFinite(predicted) || predicted <= 0) {
         throw new TypeError(`the prediction is ${String(predicted)}, expected a positive number`);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { killMentioning } from "./chromium.ts";
+import { killMentioning } from "../../tools/chromium.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 

@@ -1,5 +1,5 @@
 /**
- * Debian's Chromium, driven by playwright-core, for the browser test: headless, with the flags a
+ * Debian's Chromium, driven by playwright-core, for the browser tests and the handouts: headless, with the flags a
  * closed machine needs, a fresh user-data directory, and the network cut (a dead proxy; loopback
  * stays direct, so the local Notebook server still answers). `close()` always leaves no Chromium behind.
  *
