@@ -168,7 +168,7 @@ Deno.test("README: the notebooks table's study times are the estimate's, and run
     assert.equal(Number(r[2]), t.readMinutes + t.exerciseMinutes, `README's study time of ${r[1]}`);
   }
   const sum = rows.reduce((s, r) => s + Number(r[3]), 0);
-  const stated = readme.match(/the notebooks' own run times add up to ([\d.]+) s/);
+  const stated = readme.match(/the notebooks' own run times add up\s+to ([\d.]+) s/);
   assert.ok(stated, "README: the sentence stating the sum of the run times is missing");
   assert.equal(Number(stated[1]), Math.round(sum * 10) / 10, "README: the run times' sum");
 });

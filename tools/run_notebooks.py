@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The main job: execute every notebook through the real Deno kernel and render it into build/.
 
-Usage: run_notebooks.py [NOTEBOOK ...] [--out DIR] [--timeout SECONDS] [--twice] [--no-html]
+Usage: run_notebooks.py [NOTEBOOK ...] [--out DIR] [--timeout SECONDS] [--twice] [--no-html] [--jobs N]
 
 For each notebook (default: notebooks/*.ipynb, in name order) this starts the project's Deno kernel
 (the kernelspec "deno" under .jupyter/, found through JUPYTER_PATH), runs the cells in order, and
@@ -9,12 +9,18 @@ writes DIR/NAME.ipynb (executed) and DIR/NAME.html (standalone). It prints one l
 total, writes DIR/index.html and DIR/summary.json, and exits non-zero when any cell fails, naming the
 notebook, the cell, the first lines of its source and the error.
 
+--jobs N runs up to N notebooks at once, each in its own process and kernel (default: the cores this
+process may use). Lines are still printed in notebook order, each as soon as it and every notebook
+before it have finished; a notebook's seconds are its own wall time, so they grow when notebooks
+share cores.
+
 --twice runs all cells a second time in the same kernel (what a learner's "Run All" again does) and
 records both passes in summary.json.
 """
 
 import argparse
 import base64
+import concurrent.futures
 import html
 import json
 import os
@@ -262,7 +268,13 @@ def main():
     parser.add_argument("--timeout", type=int, default=180, help="seconds allowed per cell")
     parser.add_argument("--twice", action="store_true", help="run all cells twice in one kernel")
     parser.add_argument("--no-html", dest="html", action="store_false")
+    parser.add_argument(
+        "--jobs", type=int, default=len(os.sched_getaffinity(0)),
+        help="notebooks run at once, each in its own kernel (default: available cores)",
+    )
     args = parser.parse_args()
+    if args.jobs < 1:
+        sys.exit(f"run_notebooks: --jobs is {args.jobs}, expected a whole number >= 1")
 
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     if not paths:
@@ -271,19 +283,38 @@ def main():
         if not p.is_file():
             sys.exit(f"run_notebooks: {p} does not exist")
 
-    results = []
+    jobs = max(1, min(args.jobs, len(paths)))
     total_started = time.monotonic()
-    for number, path in enumerate(paths, 1):
-        result = run_notebook(path, args.out, args.timeout, args.twice, args.html)
-        results.append(result)
+    results = [None] * len(paths)
+
+    def report(number):
+        result = results[number]
         status = "FAILED" if result["failure"] else "ok"
         print(
-            f"[{number}/{len(paths)}] {path.name:<40} {result['cells']:>3} cells {result['charts']:>3} charts "
+            f"[{number + 1}/{len(paths)}] {paths[number].name:<40} {result['cells']:>3} cells {result['charts']:>3} charts "
             f"{result['seconds']:>6.1f} s  {status}",
             flush=True,
         )
         if result["failure"]:
             print(result["failure"], flush=True)
+
+    if jobs == 1:
+        for number, path in enumerate(paths):
+            results[number] = run_notebook(path, args.out, args.timeout, args.twice, args.html)
+            report(number)
+    else:
+        # One process per running notebook, so each has its own kernel and nbclient event loop.
+        printed = 0
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {
+                pool.submit(run_notebook, path, args.out, args.timeout, args.twice, args.html): number
+                for number, path in enumerate(paths)
+            }
+            for future in concurrent.futures.as_completed(futures):
+                results[futures[future]] = future.result()
+                while printed < len(paths) and results[printed] is not None:
+                    report(printed)
+                    printed += 1
     total = time.monotonic() - total_started
     failed = [r for r in results if r["failure"]]
     if args.html:
