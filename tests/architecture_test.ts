@@ -7,6 +7,7 @@
  * @module
  */
 import { assert } from "./assert.ts";
+import { EXAMPLE_PATHS } from "./_examples.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -210,4 +211,35 @@ Deno.test("architecture: the README states the small library's true size", async
     [lines, all, values],
     "README's [lines, exported names, values] of lib/losses/ vs the source",
   );
+});
+
+Deno.test("architecture: test:pure and test:unit together run every test and example once", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  const pathsOf = (task: string): string[] =>
+    (config.tasks[task] as string).split(/\s+/).filter((w) => /^(lib|tests|notebooks)\//.test(w))
+      .map((w) => w.replace(/\/$/, ""));
+  const pure = pathsOf("test:pure"), unit = pathsOf("test:unit");
+  assert.ok(config.tasks["test:pure"].includes("--doc"), "test:pure runs its examples (--doc)");
+  // Examples: lib/_core and lib/losses by test:pure, the rest by tests/examples/ (in test:unit).
+  const named = [...pure, ...unit, ...EXAMPLE_PATHS.lib, ...EXAMPLE_PATHS.notebooks];
+  const expected: string[] = ["notebooks/lessons", "notebooks/exercises"];
+  for (const top of ["lib", "tests"]) {
+    for await (const entry of Deno.readDir(new URL(`${top}/`, ROOT))) {
+      const path = `${top}/${entry.name}`;
+      if (entry.isDirectory && !["browser", "renderer"].includes(entry.name)) expected.push(path);
+      if (entry.isFile && (entry.name.endsWith("_test.ts") || path === "lib/mod.ts")) {
+        expected.push(path);
+      }
+    }
+  }
+  const missing = expected.filter((p) => !named.includes(p));
+  assert.deepEqual(missing, [], "folders or test files whose tests or examples nothing runs");
+  const twice = named.filter((p, i) => named.indexOf(p) !== i);
+  assert.deepEqual(twice, [], "paths run twice");
+  for (const p of pure) {
+    assert.ok(
+      /^(lib\/_core|lib\/losses|tests\/losses)$/.test(p),
+      `test:pure runs ${p}; it runs without permissions, for lib/_core, lib/losses and their tests`,
+    );
+  }
 });

@@ -9,6 +9,11 @@
  * notebook goes to build/screenshots/NAME.png. A chart saved as standalone .html is opened from
  * file:// with the network cut and must render interactively.
  *
+ * Notebooks are driven two at a time (LOSSLAB_BROWSER_JOBS), each in its own page and kernel. With
+ * LOSSLAB_EXECUTED=DIR the nbclient run compared against is the notebook test's, read from
+ * DIR/summary.json (its first pass), provided DIR/NAME.ipynb was executed from the notebook's current
+ * cells; without it each notebook is run through nbclient first.
+ *
  * Run alone: `deno task test:browser` (installs Chromium and Jupyter first when missing).
  *
  * @module
@@ -16,7 +21,12 @@
 import { assert } from "./assert.ts";
 import { Chart, VEGA_LITE_MIME } from "../lib/charts/chart.ts";
 import { checkChromium, launchChromium } from "../tools/chromium.ts";
-import { findJupyterNotebook, startNotebookServer } from "./browser/notebook_server.ts";
+import type { BrowserContext } from "playwright-core";
+import {
+  findJupyterNotebook,
+  type NotebookServer,
+  startNotebookServer,
+} from "./browser/notebook_server.ts";
 import {
   openNotebook,
   type PageCell,
@@ -34,6 +44,23 @@ const RUN_ALL_TIMEOUT_MS = 120_000;
 
 // LOSSLAB_NOTEBOOKS=00_overview.ipynb,04_structured_data.ipynb runs only those (default: all).
 const ONLY = Deno.env.get("LOSSLAB_NOTEBOOKS")?.split(",").map((n) => n.trim()).filter(Boolean);
+
+// LOSSLAB_EXECUTED=DIR: compare with the notebook test's run written there instead of running
+// nbclient again (./losslab test sets it to build/).
+const EXECUTED = Deno.env.get("LOSSLAB_EXECUTED");
+
+// Notebooks driven at once, each in its own page and kernel (LOSSLAB_BROWSER_JOBS, default: the
+// cores this process may use, at most 2).
+const JOBS = Number(
+  Deno.env.get("LOSSLAB_BROWSER_JOBS") ?? Math.min(2, navigator.hardwareConcurrency),
+);
+if (!Number.isInteger(JOBS) || JOBS < 1) {
+  throw new Error(
+    `browser test: LOSSLAB_BROWSER_JOBS is ${
+      Deno.env.get("LOSSLAB_BROWSER_JOBS")
+    }, expected a whole number >= 1`,
+  );
+}
 
 // A browser, a Notebook server and every notebook three times take minutes: `deno task test:browser`
 // sets this, and plain `deno test` (the unit tests) skips these tests.
@@ -78,6 +105,45 @@ async function nbclientRun(name: string): Promise<Summary> {
   } finally {
     await Deno.remove(out, { recursive: true }).catch(() => {});
   }
+}
+
+/** Cell ids, types and sources: what must agree between a notebook and its executed copy. */
+function cellKey(notebookText: string): string {
+  const nb = JSON.parse(notebookText) as {
+    cells: { id?: string; cell_type: string; source: string | string[] }[];
+  };
+  return JSON.stringify(nb.cells.map((c) => [c.id, c.cell_type, [c.source].flat().join("")]));
+}
+
+/**
+ * What the front end must match: the first pass of the run the notebook test made into
+ * LOSSLAB_EXECUTED (when set, and only if that run executed these very cells), else a fresh nbclient
+ * run of the notebook.
+ */
+async function expectedRun(name: string, text: string): Promise<Summary> {
+  if (EXECUTED === undefined) return await nbclientRun(name);
+  let summaries: Summary[];
+  let executed: string;
+  try {
+    summaries = JSON.parse(await Deno.readTextFile(`${EXECUTED}/summary.json`));
+    executed = await Deno.readTextFile(`${EXECUTED}/${name}`);
+  } catch (error) {
+    throw new Error(
+      `browser test: LOSSLAB_EXECUTED is ${EXECUTED}, but its summary.json or ${name} cannot be ` +
+        `read (${error}); run tools/run_notebooks.py --out ${EXECUTED} first`,
+    );
+  }
+  const summary = summaries.find((s) => s.notebook === name);
+  if (summary === undefined) {
+    throw new Error(`browser test: ${EXECUTED}/summary.json has no run of ${name}`);
+  }
+  if (cellKey(executed) !== cellKey(text)) {
+    throw new Error(
+      `browser test: ${EXECUTED}/${name} was executed from other cells than notebooks/${name}; ` +
+        "run the notebook test again (or unset LOSSLAB_EXECUTED)",
+    );
+  }
+  return summary;
 }
 
 function readNotebook(name: string): string {
@@ -243,61 +309,82 @@ Deno.test({
 
     const server = await startNotebookServer();
     let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
+    const outcomes = new Map<string, unknown>();
     try {
       browser = await launchChromium();
       const context = browser.context;
-      for (const name of NOTEBOOKS) {
-        await t.step(name, async () => {
-          // nbclient right before the browser, on the same file: what the front end must match.
-          const text = readNotebook(name);
-          const summary = await nbclientRun(name);
-          const page = await openNotebook(context, server, name);
-          const pageErrors: string[] = [];
-          page.on("pageerror", (e) => pageErrors.push(e.message));
-          const misfiled: string[] = [];
+      // Each worker takes the next notebook; every notebook has its own page and kernel.
+      const queue = [...NOTEBOOKS];
+      const worker = async () => {
+        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
           try {
-            for (const pass of PASSES) {
-              // Pass 1 as a learner starts (Restart & Run All), then Run All again in that kernel.
-              const ms = await runAll(page, `${name} pass ${pass}`, {
-                restart: pass === 1,
-                timeoutMs: RUN_ALL_TIMEOUT_MS,
-              });
-              const cells = await readCells(page);
-              const charts = cells.flatMap((c) => c.outputs).filter((o) =>
-                o.mime.includes(VEGA_LITE_MIME)
-              );
-              console.log(
-                `  ${name} pass ${pass}: ${(ms / 1000).toFixed(1)} s, ${
-                  cells.filter((c) => c.outputs.length).length
-                } cells with outputs, ${charts.length} charts (${
-                  charts.map((c) => c.marks).join(", ")
-                } marks)`,
-              );
-              // Before the checks, so a failing pass leaves its picture; a later pass overwrites it.
-              await screenshotNotebook(page, `${SCREENSHOTS}/${name.replace(/\.ipynb$/, ".png")}`);
-              assert.ok(
-                readNotebook(name) === text,
-                `${name} changed on disk while the test ran (someone edited it; rerun the test)`,
-              );
-              const wrong = checkPass(cells, summary, `${name} pass ${pass}`);
-              if (wrong.length) console.log(`  ${name} pass ${pass}: ${wrong.length} cells differ`);
-              misfiled.push(...wrong);
-            }
-            assert.deepEqual(misfiled, [], `${name}: outputs under the wrong cell`);
-            assert.deepEqual(pageErrors, [], `${name}: the page threw`);
-          } finally {
-            await page.evaluate(() => {
-              // deno-lint-ignore no-explicit-any
-              (globalThis as any).Jupyter.notebook.set_dirty(false);
-            }).catch(() => {});
-            await page.close();
-            await server.stopKernels();
+            await checkNotebook(context, server, name);
+            outcomes.set(name, null);
+          } catch (error) {
+            outcomes.set(name, error);
           }
-        });
-      }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(JOBS, NOTEBOOKS.length) }, worker));
     } finally {
       await browser?.close();
       await server.close();
     }
+    for (const name of NOTEBOOKS) {
+      await t.step(name, () => {
+        const error = outcomes.get(name);
+        if (error) throw error;
+      });
+    }
   },
 });
+
+/** One notebook: three Run All passes in one kernel, each checked against the nbclient run. */
+async function checkNotebook(
+  context: BrowserContext,
+  server: NotebookServer,
+  name: string,
+): Promise<void> {
+  const text = readNotebook(name);
+  const summary = await expectedRun(name, text);
+  const page = await openNotebook(context, server, name);
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  const misfiled: string[] = [];
+  try {
+    for (const pass of PASSES) {
+      // Pass 1 as a learner starts (Restart & Run All), then Run All again in that kernel.
+      const ms = await runAll(page, `${name} pass ${pass}`, {
+        restart: pass === 1,
+        timeoutMs: RUN_ALL_TIMEOUT_MS,
+      });
+      const cells = await readCells(page);
+      const charts = cells.flatMap((c) => c.outputs).filter((o) => o.mime.includes(VEGA_LITE_MIME));
+      console.log(
+        `  ${name} pass ${pass}: ${(ms / 1000).toFixed(1)} s, ${
+          cells.filter((c) => c.outputs.length).length
+        } cells with outputs, ${charts.length} charts (${
+          charts.map((c) => c.marks).join(", ")
+        } marks)`,
+      );
+      // Before the checks, so a failing pass leaves its picture; a later pass overwrites it.
+      await screenshotNotebook(page, `${SCREENSHOTS}/${name.replace(/\.ipynb$/, ".png")}`);
+      assert.ok(
+        readNotebook(name) === text,
+        `${name} changed on disk while the test ran (someone edited it; rerun the test)`,
+      );
+      const wrong = checkPass(cells, summary, `${name} pass ${pass}`);
+      if (wrong.length) console.log(`  ${name} pass ${pass}: ${wrong.length} cells differ`);
+      misfiled.push(...wrong);
+    }
+    assert.deepEqual(misfiled, [], `${name}: outputs under the wrong cell`);
+    assert.deepEqual(pageErrors, [], `${name}: the page threw`);
+  } finally {
+    await page.evaluate(() => {
+      // deno-lint-ignore no-explicit-any
+      (globalThis as any).Jupyter.notebook.set_dirty(false);
+    }).catch(() => {});
+    await page.close();
+    await server.stopKernels(name);
+  }
+}

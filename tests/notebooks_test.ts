@@ -1,7 +1,8 @@
 /**
  * The notebooks, run the way learners run them: through the real Deno kernel, by the main job's own
  * executor (tools/run_notebooks.py), every cell twice in one kernel. Needs Jupyter (./losslab test
- * installs it).
+ * installs it). LOSSLAB_EXECUTED=DIR keeps the executed notebooks (the first pass, as the main job
+ * writes them), their HTML pages and summary.json in DIR for the renderer, browser and workshop tests.
  *
  * @module
  */
@@ -95,10 +96,19 @@ Deno.test({
   name: "every notebook runs top to bottom twice through the Deno kernel, charts complete",
   ignore: !INTEGRATION,
 }, async (t) => {
-  const out = await Deno.makeTempDir({ prefix: "losslab-notebooks-" });
+  // With LOSSLAB_EXECUTED=DIR the run is kept in DIR, HTML pages included, for the tests after this
+  // one (./losslab test sets build/); otherwise it goes to a temporary folder.
+  const keep = Deno.env.get("LOSSLAB_EXECUTED");
+  const out = keep ?? await Deno.makeTempDir({ prefix: "losslab-notebooks-" });
   try {
     const { code, stdout, stderr } = await new Deno.Command("/usr/bin/python3", {
-      args: [`${ROOT}tools/run_notebooks.py`, "--twice", "--no-html", "--out", out],
+      args: [
+        `${ROOT}tools/run_notebooks.py`,
+        "--twice",
+        ...(keep ? [] : ["--no-html"]),
+        "--out",
+        out,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -159,6 +169,6 @@ Deno.test({
       `executor exited with ${code}\n${log}\n${new TextDecoder().decode(stderr)}`,
     );
   } finally {
-    await Deno.remove(out, { recursive: true });
+    if (!keep) await Deno.remove(out, { recursive: true });
   }
 });

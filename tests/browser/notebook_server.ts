@@ -19,8 +19,11 @@ export interface NotebookServer {
   token: string;
   /** What the server printed so far (for failure messages). */
   log(): string;
-  /** Shuts down every session and its kernel (the server stays up). */
-  stopKernels(): Promise<void>;
+  /**
+   * Shuts down the sessions of the notebook at `path` (relative to the notebook folder), or every
+   * session when no path is given, with their kernels (the server stays up).
+   */
+  stopKernels(path?: string): Promise<void>;
   /** Stops kernels and the server; safe to call twice. */
   close(): Promise<void>;
 }
@@ -116,9 +119,12 @@ export async function startNotebookServer(
     return s;
   });
 
-  const stopKernels = async () => {
-    const sessions = await api(url, token, "api/sessions") as { id: string }[];
-    await Promise.all(sessions.map((s) => api(url, token, `api/sessions/${s.id}`, "DELETE")));
+  const stopKernels = async (path?: string) => {
+    const sessions = await api(url, token, "api/sessions") as { id: string; path?: string }[];
+    await Promise.all(
+      sessions.filter((s) => path === undefined || s.path === path)
+        .map((s) => api(url, token, `api/sessions/${s.id}`, "DELETE")),
+    );
   };
   let closed = false;
   const close = async () => {
