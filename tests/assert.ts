@@ -66,3 +66,22 @@ export function assertThrowsWith(
     return true;
   });
 }
+
+/**
+ * The delays (ms) of the timers `fn` sets with `setTimeout` while it runs: what code asks to wait,
+ * which a busy machine does not stretch the way it stretches the time taken.
+ */
+export async function timerDelays(fn: () => Promise<unknown>): Promise<number[]> {
+  const asked: number[] = [];
+  const setTimeoutBefore = globalThis.setTimeout;
+  globalThis.setTimeout = ((f: () => void, ms?: number) => {
+    asked.push(ms ?? 0);
+    return setTimeoutBefore(f, ms);
+  }) as typeof setTimeout;
+  try {
+    await fn();
+  } finally {
+    globalThis.setTimeout = setTimeoutBefore;
+  }
+  return asked;
+}

@@ -10,7 +10,8 @@ total, writes DIR/index.html and DIR/summary.json, and exits non-zero when any c
 notebook, the cell, the first lines of its source and the error.
 
 --jobs N runs up to N notebooks at once, each in its own process and kernel (default: the cores this
-process may use). Lines are still printed in notebook order, each as soon as it and every notebook
+process may use), the longest first by the last run's summary.json in DIR. Lines are still printed
+in notebook order, each as soon as it and every notebook
 before it have finished; a notebook's seconds are its own wall time, so they grow when notebooks
 share cores.
 
@@ -270,6 +271,15 @@ def run_notebook(path, out_dir, timeout, twice, html_out):
     }
 
 
+def previous_seconds(out_dir):
+    """Each notebook's seconds in the summary.json of the last run into out_dir (empty if none)."""
+    try:
+        return {r["notebook"]: float(r["seconds"])
+                for r in json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def write_index(out_dir, results):
     rows = "\n".join(
         f'<tr><td><a href="{html.escape(Path(r["notebook"]).with_suffix(".html").name)}">'
@@ -334,10 +344,15 @@ def main():
     else:
         # One process per running notebook, so each has its own kernel and nbclient event loop.
         printed = 0
+        # Longest first, by the seconds of the last run into the same folder (new notebooks first,
+        # then name order), so that no long notebook starts last while the other workers idle.
+        last = previous_seconds(args.out)
+        order = sorted(range(len(paths)), key=lambda n: -last.get(paths[n].name, float("inf")))
         with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {
-                pool.submit(run_notebook, path, args.out, args.timeout, args.twice, args.html): number
-                for number, path in enumerate(paths)
+                pool.submit(run_notebook, paths[number], args.out, args.timeout, args.twice,
+                            args.html): number
+                for number in order
             }
             for future in concurrent.futures.as_completed(futures):
                 results[futures[future]] = future.result()

@@ -44,6 +44,8 @@ interface Result {
   status: "ok" | "failed" | "skipped";
   startedS: number;
   seconds: number;
+  /** User plus system CPU seconds of the stage's processes. */
+  cpuSeconds: number;
   summary: string;
 }
 
@@ -76,6 +78,13 @@ function summaryOf(log: string): string {
     lines.findLast((l) => /^total: /.test(l)) ?? "";
 }
 
+/** The children's user + system seconds from bash's `times` (its second line: "0m1.5s 0m0.2s"). */
+function cpuOf(times: string): number {
+  const line = times.trim().split("\n")[1] ?? "";
+  return [...line.matchAll(/(\d+)m([\d.]+)s/g)]
+    .reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+}
+
 function formatSeconds(s: number): string {
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${(s % 60).toFixed(0)} s`;
 }
@@ -86,8 +95,16 @@ async function runStage(stage: Stage, t0: number): Promise<Result> {
   const startedS = (performance.now() - t0) / 1000;
   const logPath = `${LOGS}/${stage.name}.log`;
   const file = await Deno.open(logPath, { write: true, create: true, truncate: true });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", stage.task],
+  // bash's `times` reports the CPU seconds of everything the stage ran (its reaped children).
+  const cpuPath = `${LOGS}/${stage.name}.cpu`;
+  const child = new Deno.Command("bash", {
+    args: [
+      "-c",
+      'deno task "$1"; status=$?; times > "$2"; exit $status',
+      "losslab-test",
+      stage.task,
+      cpuPath,
+    ],
     cwd: ROOT,
     env: { LOSSLAB_EXECUTED: BUILD, NO_COLOR: "1" },
     stdin: "null",
@@ -109,13 +126,14 @@ async function runStage(stage: Stage, t0: number): Promise<Result> {
   const seconds = (performance.now() - t0) / 1000 - startedS;
   const log = await Deno.readTextFile(logPath);
   const status = success ? "ok" : "failed";
+  const cpuSeconds = cpuOf(await Deno.readTextFile(cpuPath).catch(() => ""));
   console.log(`${status === "ok" ? "ok    " : "FAILED"} ${stage.name} (${formatSeconds(seconds)})`);
   if (!success) {
     console.log(`----- ${stage.name}: deno task ${stage.task}, ${logPath} -----`);
     console.log(log.trimEnd());
     console.log(`----- end of ${stage.name} -----`);
   }
-  return { stage, status, startedS, seconds, summary: summaryOf(log) };
+  return { stage, status, startedS, seconds, cpuSeconds, summary: summaryOf(log) };
 }
 
 async function main(): Promise<number> {
@@ -157,6 +175,7 @@ async function main(): Promise<number> {
           status: "skipped",
           startedS: 0,
           seconds: 0,
+          cpuSeconds: 0,
           summary: `${blocked} did not pass`,
         });
         console.log(`skip   ${stage.name} (${blocked} did not pass)`);
@@ -177,22 +196,23 @@ async function main(): Promise<number> {
     results.set(done.stage.name, done);
   }
   const total = (performance.now() - t0) / 1000;
+  const cpu = [...results.values()].reduce((sum, r) => sum + r.cpuSeconds, 0);
 
-  console.log("\n| stage | deno task | started | took | result |");
-  console.log("| --- | --- | --: | --: | --- |");
+  console.log("\n| stage | deno task | started | took | CPU | result |");
+  console.log("| --- | --- | --: | --: | --: | --- |");
   for (const stage of stages) {
     const r = results.get(stage.name)!;
     console.log(
       `| ${stage.name} | ${stage.task} | ${
         r.status === "skipped" ? "" : formatSeconds(r.startedS)
-      } | ${r.status === "skipped" ? "" : formatSeconds(r.seconds)} | ${r.status}${
-        r.summary ? `: ${r.summary}` : ""
-      } |`,
+      } | ${r.status === "skipped" ? "" : formatSeconds(r.seconds)} | ${
+        r.status === "skipped" ? "" : formatSeconds(r.cpuSeconds)
+      } | ${r.status}${r.summary ? `: ${r.summary}` : ""} |`,
     );
   }
   const failed = [...results.values()].filter((r) => r.status !== "ok").map((r) => r.stage.name);
   console.log(
-    `\nlosslab test: ${formatSeconds(total)}, ${
+    `\nlosslab test: ${formatSeconds(total)} (${formatSeconds(cpu)} of CPU), ${
       failed.length ? `not passed: ${failed.join(", ")}` : "every stage passed"
     }`,
   );
