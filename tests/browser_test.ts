@@ -5,9 +5,9 @@
  * Run All twice more in the same kernel, and each time: no error output, every code cell run in
  * order, every chart drawn as an SVG with marks, and every cell showing what it shows in the nbclient
  * run of tools/run_notebooks.py (the same displays and the same number of printed lines): an output
- * filed under another cell fails the test. A full-page screenshot per
- * notebook goes to build/screenshots/NAME.png. A chart saved as standalone .html is opened from
- * file:// with the network cut and must render interactively.
+ * filed under another cell fails the test. A full-page screenshot per notebook goes to
+ * build/screenshots/NAME.png, after the last pass or when a pass fails. A chart saved as standalone
+ * .html is opened from file:// with the network cut and must render interactively.
  *
  * Notebooks are driven two at a time (LOSSLAB_BROWSER_JOBS), each in its own page and kernel. With
  * LOSSLAB_EXECUTED=DIR the nbclient run compared against is the notebook test's, read from
@@ -351,6 +351,9 @@ async function checkNotebook(
   const pageErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
   const misfiled: string[] = [];
+  // The page as the last pass left it, or as it was when a pass failed.
+  const screenshot = () =>
+    screenshotNotebook(page, `${SCREENSHOTS}/${name.replace(/\.ipynb$/, ".png")}`);
   try {
     for (const pass of PASSES) {
       // Pass 1 as a learner starts (Restart & Run All), then Run All again in that kernel.
@@ -367,8 +370,6 @@ async function checkNotebook(
           charts.map((c) => c.marks).join(", ")
         } marks)`,
       );
-      // Before the checks, so a failing pass leaves its picture; a later pass overwrites it.
-      await screenshotNotebook(page, `${SCREENSHOTS}/${name.replace(/\.ipynb$/, ".png")}`);
       assert.ok(
         readNotebook(name) === text,
         `${name} changed on disk while the test ran (someone edited it; rerun the test)`,
@@ -377,8 +378,12 @@ async function checkNotebook(
       if (wrong.length) console.log(`  ${name} pass ${pass}: ${wrong.length} cells differ`);
       misfiled.push(...wrong);
     }
+    await screenshot();
     assert.deepEqual(misfiled, [], `${name}: outputs under the wrong cell`);
     assert.deepEqual(pageErrors, [], `${name}: the page threw`);
+  } catch (error) {
+    await screenshot().catch(() => {});
+    throw error;
   } finally {
     await page.evaluate(() => {
       // deno-lint-ignore no-explicit-any

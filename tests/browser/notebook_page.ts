@@ -137,7 +137,7 @@ export async function runAll(page: Page, name: string, options: RunAllOptions): 
 // load a cell's last stream message can arrive after its idle status (Jupyter leaves output after
 // idle undefined; classic Notebook still files it under the cell by its parent id). Wait until the
 // outputs stop changing for QUIET_MS, at most `maxMs`.
-const QUIET_MS = 1500;
+const QUIET_MS = 750;
 
 async function settle(page: Page, maxMs: number): Promise<void> {
   const fingerprint = () =>
