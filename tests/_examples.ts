@@ -2,20 +2,18 @@
  * Runs the ```ts code blocks of the JSDoc comments under some folders as tests, like
  * `deno test --doc`, but many examples to an isolate: `deno test --doc` starts a fresh isolate per
  * example, and loading tfjs and the library into each one cost about 0.6 s of CPU, far more than the
- * examples themselves. Each example is still its own module (imports hoisted as written, top-level
- * await allowed), written to a temporary folder with its relative imports and `import.meta.url`
- * pointing at the source file, and imported inside its own `Deno.test` named `FILE#FIRST-LAST`.
- * Type-checking the examples is `deno check --doc` (`deno task check`).
+ * examples themselves. Each example is still its own module (imports as written, top-level await
+ * allowed), a `data:` URL with its relative imports and `import.meta.url` pointing at the source
+ * file, imported inside its own `Deno.test` named `FILE#FIRST-LAST` (in a stack trace, lines count
+ * from the example's first line). Type-checking the examples is `deno check --doc`
+ * (`deno task check`).
  *
  * @module
  */
 
 const ROOT = new URL("../", import.meta.url);
 
-/**
- * Where tests/examples/ finds examples: lib/ but for lib/_core/ and lib/losses/ (run by
- * `deno task test:pure` with `deno test --doc`, without permissions), and the notebooks' code.
- */
+/** Where the example modules of tests/examples/ find their examples. */
 export const EXAMPLE_PATHS = {
   lib: [
     "lib/mod.ts",
@@ -27,6 +25,8 @@ export const EXAMPLE_PATHS = {
     "lib/training",
   ],
   notebooks: ["notebooks/lessons", "notebooks/exercises"],
+  /** Run by `deno task test:pure` (tests/examples/pure_examples.ts), with no permission. */
+  pure: ["lib/_core", "lib/losses"],
 };
 
 /** One fenced ```ts block of a JSDoc comment. */
@@ -55,7 +55,8 @@ export function extractExamples(file: string, source: string): Example[] {
         examples.push({ file, first: block.first, last: i, code: block.code.join("\n") });
         block = null;
       } else if (block !== null) {
-        block.code.push(line.replace(/^\s*\* ?/, ""));
+        // A comment cannot hold "*" + "/", so examples write it "*\/".
+        block.code.push(line.replace(/^\s*\* ?/, "").replaceAll("*\\/", "*/"));
       }
     }
     if (inComment && line.includes("*/")) {
@@ -92,24 +93,32 @@ function sourceFiles(dir: string): string[] {
   return found.sort();
 }
 
+/** A `data:` URL holding the module's text, so that running an example needs no permission. */
+function dataUrl(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return `data:application/typescript;base64,${btoa(binary)}`;
+}
+
 /**
  * Registers one `Deno.test` per example found under `paths` (folders or `.ts` files, relative to
- * the project). Needs read and write permission (the modules go to a temporary folder, removed
- * when the test module ends).
+ * the project), and returns the specifiers the examples import. Reading the sources needs read
+ * permission; the examples run with the permissions the test module has when they run.
  */
-export function testExamples(paths: string[]): void {
+export function testExamples(paths: string[]): string[] {
   const examples = paths.flatMap(sourceFiles).flatMap((file) =>
     extractExamples(file, Deno.readTextFileSync(new URL(file, ROOT)))
   );
   if (examples.length === 0) throw new Error(`testExamples: no examples under ${paths}`);
-  const dir = Deno.makeTempDirSync({ prefix: "losslab-examples-" });
-  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  const imported = new Set<string>();
   for (const example of examples) {
-    const name = `${example.file}#${example.first}-${example.last}`;
-    const path = `${dir}/${example.file.replaceAll("/", "_")}_${example.first}.ts`;
-    Deno.writeTextFileSync(path, exampleModule(example));
-    Deno.test(name, async () => {
-      await import(new URL(`file://${path}`).href);
+    const module = exampleModule(example);
+    for (const m of module.matchAll(/\b(?:from|import)\s*["']([^"']+)["']/g)) imported.add(m[1]);
+    const url = dataUrl(module);
+    Deno.test(`${example.file}#${example.first}-${example.last}`, async () => {
+      await import(url);
     });
   }
+  return [...imported].sort();
 }

@@ -219,9 +219,18 @@ Deno.test("architecture: test:pure and test:unit together run every test and exa
     (config.tasks[task] as string).split(/\s+/).filter((w) => /^(lib|tests|notebooks)\//.test(w))
       .map((w) => w.replace(/\/$/, ""));
   const pure = pathsOf("test:pure"), unit = pathsOf("test:unit");
-  assert.ok(config.tasks["test:pure"].includes("--doc"), "test:pure runs its examples (--doc)");
+  assert.ok(
+    pure.includes("tests/examples/pure_examples.ts"),
+    "test:pure runs lib/losses' examples",
+  );
   // Examples: lib/_core and lib/losses by test:pure, the rest by tests/examples/ (in test:unit).
-  const named = [...pure, ...unit, ...EXAMPLE_PATHS.lib, ...EXAMPLE_PATHS.notebooks];
+  const named = [
+    ...pure,
+    ...unit,
+    ...EXAMPLE_PATHS.lib,
+    ...EXAMPLE_PATHS.notebooks,
+    ...EXAMPLE_PATHS.pure,
+  ];
   const expected: string[] = ["notebooks/lessons", "notebooks/exercises"];
   for (const top of ["lib", "tests"]) {
     for await (const entry of Deno.readDir(new URL(`${top}/`, ROOT))) {
@@ -238,7 +247,7 @@ Deno.test("architecture: test:pure and test:unit together run every test and exa
   assert.deepEqual(twice, [], "paths run twice");
   for (const p of pure) {
     assert.ok(
-      /^(lib\/_core|lib\/losses|tests\/losses)$/.test(p),
+      /^(tests\/losses|tests\/examples\/pure_examples\.ts)$/.test(p),
       `test:pure runs ${p}; it runs without permissions, for lib/_core, lib/losses and their tests`,
     );
   }

@@ -39,6 +39,11 @@ Deno.test("examples: relative imports and import.meta.url point at the source fi
   );
 });
 
+Deno.test("examples: a comment's end written *\\/ inside an example is */ in its code", () => {
+  const [example] = extractExamples("lib/x.ts", "/**\n * ```ts\n * /* note *\\/\n * ```\n */");
+  assert.equal(example.code, "/* note */");
+});
+
 Deno.test("examples: an example that throws fails its test", async () => {
   const dir = await Deno.makeTempDir();
   try {
