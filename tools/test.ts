@@ -72,11 +72,13 @@ function parseArgs(args: string[]): { jobs: number; only: string[] } {
   return { jobs, only };
 }
 
-/** The last line of a log that says how a test run went (deno test's "ok | ..."), if any. */
+/** The lines of a log that say how its test runs went (deno test's "ok | ..."), joined. */
 function summaryOf(log: string): string {
   const lines = log.split("\n").map((l) => l.trim()).filter(Boolean);
-  return lines.findLast((l) => /^(ok|FAILED) \|/.test(l)) ??
-    lines.findLast((l) => /^total: /.test(l)) ?? "";
+  const runs = lines.filter((l) => /^(ok|FAILED) \|/.test(l));
+  // Their " | " separators would split a table cell.
+  return (runs.length ? runs.join("; ") : lines.findLast((l) => /^total: /.test(l)) ?? "")
+    .replaceAll(" | ", ", ");
 }
 
 /** The children's user + system seconds from bash's `times` (its second line: "0m1.5s 0m0.2s"). */
@@ -87,7 +89,9 @@ function cpuOf(times: string): number {
 }
 
 function formatSeconds(s: number): string {
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${(s % 60).toFixed(0)} s`;
+  if (s < 59.95) return `${s.toFixed(1)} s`;
+  const whole = Math.round(s);
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
 const running = new Set<Deno.ChildProcess>();
