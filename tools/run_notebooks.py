@@ -212,7 +212,7 @@ def run_notebook(path, out_dir, timeout, twice, html_out):
     # Seconds spent starting the kernel, running each pass's cells, waiting for late output after
     # each pass, and stopping the kernel: the start-up a learner pays once versus the notebook's work.
     timing = {"start": 0.0, "cells": [], "late_output": [], "stop": 0.0}
-    first_pass = nb
+    first_pass = None
     started = time.monotonic()
     with client.setup_kernel():
         timing["start"] = time.monotonic() - started
@@ -235,7 +235,7 @@ def run_notebook(path, out_dir, timeout, twice, html_out):
             timing["cells"].append(drain_started - pass_started)
             timing["late_output"].append(time.monotonic() - drain_started)
             passes.append(snapshot(nb, cell_seconds))
-            if number == 0 and twice:
+            if number == 0 and twice and not failure:
                 # What a single run shows: the written notebook is the first pass, so the tests'
                 # executed notebooks are the main job's.
                 first_pass = copy.deepcopy(nb)
@@ -243,9 +243,9 @@ def run_notebook(path, out_dir, timeout, twice, html_out):
                 break
         stop_started = time.monotonic()
     timing["stop"] = time.monotonic() - stop_started
-    if failure:
-        first_pass = nb
-    nb = first_pass
+    # A failing run is written as it failed.
+    if first_pass is not None and not failure:
+        nb = first_pass
     seconds = time.monotonic() - started
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out_dir / path.name)
