@@ -172,3 +172,71 @@ Deno.test({
     if (!keep) await Deno.remove(out, { recursive: true });
   }
 });
+
+// Stand-ins for notebooks, in the executor's own scheduling: each takes its turn, "runs cells" for
+// a while, and records when; the second never takes its turn, as when its kernel fails to start.
+const TURNS_PROBE = `
+import json, sys, time, concurrent.futures, multiprocessing
+sys.path.insert(0, sys.argv[1])
+import run_notebooks as r
+
+def notebook(rank, seconds, fails):
+    with r.TURNS.turn(rank) as take:
+        if fails:
+            raise RuntimeError("kernel did not start")
+        take()
+        began = time.monotonic()
+        time.sleep(seconds)
+        ended = time.monotonic()
+        take.done()
+        return {"rank": rank, "began": began, "ended": ended}
+
+jobs, seconds = 2, [0.4, 0.1, 0.3, 0.1, 0.2, 0.1, 0.1]
+pool = concurrent.futures.ProcessPoolExecutor(
+    max_workers=2 * jobs, mp_context=multiprocessing.get_context("fork"),
+    initializer=r._init_worker, initargs=(r.Turns(jobs),),
+)
+futures = [pool.submit(notebook, rank, s, rank == 1) for rank, s in enumerate(seconds)]
+results = []
+for future in futures:
+    try:
+        results.append(future.result(timeout=20))
+    except RuntimeError as error:
+        results.append({"error": str(error)})
+    except concurrent.futures.TimeoutError:
+        for process in pool._processes.values():
+            process.kill()
+        sys.exit("the notebooks after the failure never got their turn")
+pool.shutdown()
+print(json.dumps(results))
+`;
+
+Deno.test({
+  name: "the executor runs cells of at most --jobs notebooks at once, in its order, past a failure",
+  ignore: !INTEGRATION,
+}, async () => {
+  const { code, stdout, stderr } = await new Deno.Command("/usr/bin/python3", {
+    args: ["-c", TURNS_PROBE, `${ROOT}tools`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const results: { rank?: number; began: number; ended: number; error?: string }[] = JSON.parse(
+    new TextDecoder().decode(stdout),
+  );
+  assert.equal(results.length, 7);
+  assert.deepEqual(results[1], { error: "kernel did not start" });
+  const ran = results.filter((r) => r.error === undefined);
+  assert.deepEqual(ran.map((r) => r.rank), [0, 2, 3, 4, 5, 6]);
+  for (let i = 1; i < ran.length; i++) {
+    assert.ok(
+      ran[i].began >= ran[i - 1].began,
+      `rank ${ran[i].rank} began before rank ${ran[i - 1].rank}`,
+    );
+  }
+  // At every moment one of them began, how many were running cells then (itself included).
+  for (const r of ran) {
+    const running = ran.filter((o) => o.began <= r.began && r.began < o.ended).length;
+    assert.ok(running <= 2, `${running} notebooks ran cells at once when rank ${r.rank} began`);
+  }
+});

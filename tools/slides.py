@@ -113,6 +113,8 @@ def exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         filters={"deck_svg": deck_svg},
+        # Validated once after the last preprocessor instead of after each (see run_notebooks.py).
+        optimistic_validation=True,
     )
 
 
