@@ -1,30 +1,40 @@
 /**
  * Notebook output that stays under the cell that made it: displays and printing that wait, before
- * the cell can finish, until the Deno kernel has had time to send them.
+ * the cell can finish, until the Deno kernel has sent them.
  *
  * Why a wait: the Deno kernel (2.9.6) evaluates a cell on one thread and speaks the Jupyter
  * protocol on another. Everything a cell prints or displays is queued between the two, and the
  * protocol thread labels each output with the request it is handling *when it sends it*
- * (`publishIopub` in the kernel's `40_jupyter.js`). Under _Run All_ the front end has already
- * queued the next cell, so an output still in the queue when a cell ends goes out labelled as the
- * next cell's, and the front end shows it there. The queue is first in, first out: once the last
- * output of a cell has been sent, all the earlier ones have been too. There is no signal for
- * "sent" that a cell can wait on, so every output here is followed by a pause long enough for the
- * protocol thread, which is idle while a cell runs, to send it.
+ * (`iopubDrainer` and `publishIopub` in the kernel's `cli/js/jupyter_kernel.js`). Under _Run All_
+ * the front end has already queued the next cell, so an output still in the queue when a cell ends
+ * goes out labelled as the next cell's, and the front end shows it there. The queue is first in,
+ * first out: once the last output of a cell has been sent, all the earlier ones have been too.
  *
- * How long, measured: Run All over 30 cells that print and display at their very end, 5 to 6
- * passes in one kernel, on the 2-core build machine with both cores busy: with no pause, or with
- * the single event-loop turn `show` used to take, 1 to 2 outputs in 180 to 360 were filed under the
- * next cell; with a pause of 2 ms or more, none (of 1,500, payloads up to 300 KB). The pause is
- * {@linkcode OUTPUT_SETTLE_MS}, ten times that, for slower machines; it costs about a second per
- * notebook.
+ * How the wait ends: in the kernel, after each output, `settleOutput` queues a marker behind it
+ * (an update of a display id nobody has shown, which front ends ignore) and listens on the
+ * kernel's own iopub socket until the marker comes back (`_iopub_marker.ts`): then the output has
+ * been labelled and sent. Where the socket cannot be found (no `/proc/self/cmdline`, as on macOS
+ * and Windows, or a kernel without `Deno.jupyter.broadcast`) it pauses
+ * {@linkcode OUTPUT_SETTLE_MS} instead.
+ *
+ * Measured (`deno task bench output_settle`, bench/BENCHMARKS.md): 150 cells sent at once, each
+ * printing a line, displaying 300 KB and printing another: with no wait 3 to 18 of 300 lines were
+ * filed under the next cell; with the 25 ms pause or the marker, none, on a quiet machine and
+ * beside 4 or 16 busy loops. The marker's median wait was 1.7 to 2.9 ms against the pause's 26 ms.
+ * The pause is not enough everywhere: in one run of the test command (two notebooks in Chromium
+ * beside the renderer and workshop tests, on 2 cores), a line printed 25 ms before its cell ended
+ * was shown under the next cell; the marker waits as long as the kernel takes.
  *
  * @module
  */
 
 import { assertKnownOptions, describeValue } from "../_core/checks.ts";
+import { kernelIopubAddress, waitUntilPublished } from "./_iopub_marker.ts";
 
-/** Milliseconds an output call waits, in the kernel, for the kernel to send what it queued. */
+/**
+ * Milliseconds an output call pauses, in a kernel whose iopub socket cannot be found, for the
+ * kernel to send what it queued.
+ */
 export const OUTPUT_SETTLE_MS = 25;
 
 function jupyter(): JupyterDisplay | null {
@@ -43,8 +53,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Waits until the kernel has sent what this cell printed or displayed so far: {@linkcode
- * OUTPUT_SETTLE_MS} in the Deno kernel, one event-loop turn elsewhere. `show` and `display` call
+ * Waits until the kernel has sent what this cell printed or displayed so far: in the Deno kernel
+ * until a marker queued behind it comes back (a few milliseconds), or {@linkcode OUTPUT_SETTLE_MS}
+ * where that cannot be done; one event-loop turn outside a notebook. `show` and `display` call
  * it; call it yourself after output made some other way (`console.log`, a progress display) when
  * it may be the last thing a cell outputs.
  *
@@ -55,7 +66,18 @@ function sleep(ms: number): Promise<void> {
  * ```
  */
 export async function settleOutput(): Promise<void> {
-  await sleep(jupyter() === null ? 0 : OUTPUT_SETTLE_MS);
+  const api = jupyter();
+  await (api === null ? sleep(0) : settleVia(api));
+}
+
+/** Waits for the kernel's marker (see the module doc), or the fixed pause where none can come. */
+async function settleVia(api: JupyterDisplay): Promise<void> {
+  const broadcast = api.broadcast;
+  const address = typeof broadcast === "function" ? kernelIopubAddress() : null;
+  if (address !== null && await waitUntilPublished((t, c) => broadcast!.call(api, t, c), address)) {
+    return;
+  }
+  await sleep(OUTPUT_SETTLE_MS);
 }
 
 /**
@@ -107,6 +129,8 @@ function checkDisplayOptions(fn: string, options: unknown): void {
 export interface JupyterDisplay {
   /** Shows a MIME bundle (or an object that formats itself) under the running cell. */
   display(obj: unknown, options?: Record<string, unknown>): Promise<void>;
+  /** Queues a raw iopub message; with it, a display waits for the kernel's marker. */
+  broadcast?(msgType: string, content: Record<string, unknown>): unknown;
 }
 
 /**
@@ -137,7 +161,7 @@ export async function displayVia(
   checkDisplayOptions(fn, options);
   if (api !== null) {
     await api.display(obj, options);
-    await sleep(OUTPUT_SETTLE_MS);
+    await settleVia(api);
   } else {
     // deno-lint-ignore no-console
     console.log(await plainText(obj));
