@@ -17,13 +17,13 @@
  * and Windows, or a kernel without `Deno.jupyter.broadcast`) it pauses
  * {@linkcode OUTPUT_SETTLE_MS} instead.
  *
- * Measured (`deno task bench output_settle`, bench/BENCHMARKS.md): 150 cells sent at once, each
- * printing a line, displaying 300 KB and printing another: with no wait 3 to 18 of 300 lines were
+ * Measured (`deno task bench output_settle`, bench/BENCHMARKS.md): 200 cells sent at once, each
+ * printing a line, displaying 300 KB and printing another: with no wait 2 to 11 of 400 lines were
  * filed under the next cell; with the 25 ms pause or the marker, none, on a quiet machine and
- * beside 4 or 16 busy loops. The marker's median wait was 1.7 to 2.9 ms against the pause's 26 ms.
+ * beside 4 or 16 busy loops. The marker's median wait was 2.5 to 3.8 ms against the pause's 26 ms.
  * The pause is not enough everywhere: in one run of the test command (two notebooks in Chromium
- * beside the renderer and workshop tests, on 2 cores), a line printed 25 ms before its cell ended
- * was shown under the next cell; the marker waits as long as the kernel takes.
+ * beside the renderer and workshop tests, on 2 cores), a line after which its cell still paused
+ * 25 ms was shown under the next cell; the marker waits as long as the kernel takes.
  *
  * @module
  */
