@@ -60,11 +60,34 @@ export function iopubAddressFrom(
   }
 }
 
+/**
+ * The same from `ps -o command=` (macOS has no `/proc`): a line with the arguments joined by
+ * spaces, so the connection file is taken as everything after `--conn `, the kernelspec's last
+ * argument (`deno jupyter --kernel --conn {connection_file}`), spaces in the path included.
+ *
+ * @example
+ * ```ts
+ * import { iopubAddressFromPs } from "./_iopub_marker.ts";
+ * const file = JSON.stringify({ transport: "tcp", ip: "127.0.0.1", iopub_port: 5002 });
+ * const line = "/opt/deno jupyter --kernel --conn /Users/a b/kernel-1.json\n";
+ * const address = iopubAddressFromPs(line, (p) => (p === "/Users/a b/kernel-1.json" ? file : ""));
+ * if (address?.port !== 5002) throw new Error("expected port 5002");
+ * ```
+ */
+export function iopubAddressFromPs(
+  line: string,
+  readFile: (path: string) => string,
+): IopubAddress | null {
+  const at = line.indexOf(" --conn ");
+  if (at < 0) return null;
+  return iopubAddressFrom(`--conn\0${line.slice(at + 8).trim()}`, readFile);
+}
+
 let cached: IopubAddress | null | undefined;
 
 /**
- * This process's kernel iopub address, read once from `/proc/self/cmdline` (Linux); null elsewhere
- * or outside a kernel.
+ * This process's kernel iopub address, read once from `/proc/self/cmdline` (Linux) or `ps`
+ * (macOS); null elsewhere or outside a kernel.
  *
  * @example
  * ```ts
@@ -75,13 +98,17 @@ let cached: IopubAddress | null | undefined;
  */
 export function kernelIopubAddress(): IopubAddress | null {
   if (cached === undefined) {
+    const read = (path: string) => Deno.readTextFileSync(path);
     try {
-      cached = iopubAddressFrom(
-        Deno.readTextFileSync("/proc/self/cmdline"),
-        (path) => Deno.readTextFileSync(path),
-      );
+      cached = iopubAddressFrom(Deno.readTextFileSync("/proc/self/cmdline"), read);
     } catch {
-      cached = null;
+      try {
+        const ps = new Deno.Command("ps", { args: ["-o", "command=", "-p", String(Deno.pid)] })
+          .outputSync();
+        cached = ps.success ? iopubAddressFromPs(new TextDecoder().decode(ps.stdout), read) : null;
+      } catch {
+        cached = null;
+      }
     }
   }
   return cached;

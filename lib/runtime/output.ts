@@ -13,9 +13,9 @@
  * How the wait ends: in the kernel, after each output, `settleOutput` queues a marker behind it
  * (an update of a display id nobody has shown, which front ends ignore) and listens on the
  * kernel's own iopub socket until the marker comes back (`_iopub_marker.ts`): then the output has
- * been labelled and sent. Where the socket cannot be found (no `/proc/self/cmdline`, as on macOS
- * and Windows, or a kernel without `Deno.jupyter.broadcast`) it pauses
- * {@linkcode OUTPUT_SETTLE_MS} instead.
+ * been labelled and sent. Where the socket cannot be found (the kernel's command line is read from
+ * `/proc` on Linux and from `ps` on macOS, so on Windows, or in a kernel without
+ * `Deno.jupyter.broadcast`) it pauses {@linkcode OUTPUT_SETTLE_MS} instead.
  *
  * Measured (`deno task bench output_settle`, bench/BENCHMARKS.md): 200 cells sent at once, each
  * printing a line, displaying 300 KB and printing another: with no wait 2 to 11 of 400 lines were

@@ -7,6 +7,7 @@
  */
 import {
   iopubAddressFrom,
+  iopubAddressFromPs,
   kernelIopubAddress,
   waitUntilPublished,
 } from "../../lib/runtime/_iopub_marker.ts";
@@ -44,6 +45,24 @@ Deno.test("iopubAddressFrom: the connection file named by --conn, over TCP only"
   assert.equal(iopubAddressFrom(argv("--conn", "/run/missing.json"), read), null);
   assert.equal(iopubAddressFrom(argv("deno", "run", "main.ts"), read), null);
   assert.equal(iopubAddressFrom(argv("deno", "--conn"), read), null);
+});
+
+Deno.test("iopubAddressFromPs: the connection file is the rest of the line after --conn", () => {
+  const read = (path: string) => {
+    if (path !== "/Users/Ada L/Library/Jupyter/runtime/kernel-1.json") {
+      throw new Deno.errors.NotFound(path);
+    }
+    return CONN;
+  };
+  assert.deepEqual(
+    iopubAddressFromPs(
+      "/Users/Ada L/.deno/bin/deno jupyter --kernel --conn /Users/Ada L/Library/Jupyter/runtime/kernel-1.json\n",
+      read,
+    ),
+    { hostname: "127.0.0.1", port: 5011 },
+  );
+  assert.equal(iopubAddressFromPs("/usr/bin/deno run main.ts\n", read), null);
+  assert.equal(iopubAddressFromPs("deno jupyter --kernel --conn /elsewhere.json", read), null);
 });
 
 Deno.test("kernelIopubAddress: null outside a kernel", () => {
