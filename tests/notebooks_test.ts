@@ -181,14 +181,14 @@ sys.path.insert(0, sys.argv[1])
 import run_notebooks as r
 
 def notebook(rank, seconds, fails):
-    with r.TURNS.turn(rank) as take:
+    with r.TURNS.turn(rank) as turn:
         if fails:
             raise RuntimeError("kernel did not start")
-        take()
+        turn.take()
         began = time.monotonic()
         time.sleep(seconds)
         ended = time.monotonic()
-        take.done()
+        turn.done()
         return {"rank": rank, "began": began, "ended": ended}
 
 jobs, seconds = 2, [0.4, 0.1, 0.3, 0.1, 0.2, 0.1, 0.1]

@@ -242,28 +242,36 @@ class Turns:
 
     @contextlib.contextmanager
     def turn(self, rank):
-        """Yields a function that waits for the turn of `rank`; the turn ends at the first call of
-        the function's `.done()`, or on leaving. A turn never taken is still passed on when leaving
-        (a kernel that failed to start must not stop every notebook after it)."""
-        state = {"taken": False, "done": False}
-
-        def take():
-            self._take(rank)
-            state["taken"] = True
-
-        def done():
-            if state["taken"] and not state["done"]:
-                state["done"] = True
-                self._release()
-
-        take.done = done
+        """Yields the `Turn` of `rank`. On leaving, a turn never taken is still taken and passed on
+        (a kernel that failed to start must not stop every notebook after it), and a turn not yet
+        ended is ended."""
+        turn = Turn(self, rank)
         try:
             self.wait_to_prepare(rank)
-            yield take
+            yield turn
         finally:
-            if not state["taken"]:
-                take()
-            done()
+            if not turn.taken:
+                turn.take()
+            turn.done()
+
+
+class Turn:
+    """One notebook's turn to run cells: `take` waits for it, `done` ends it (once)."""
+
+    def __init__(self, turns, rank):
+        self.turns = turns
+        self.rank = rank
+        self.taken = False
+        self.ended = False
+
+    def take(self):
+        self.turns._take(self.rank)
+        self.taken = True
+
+    def done(self):
+        if self.taken and not self.ended:
+            self.ended = True
+            self.turns._release()
 
 
 # The turns of the pool this process belongs to (None when run_notebook is called directly).
@@ -276,11 +284,11 @@ def _init_worker(turns):
 
 
 def run_notebook(path, out_dir, timeout, twice, html_out, rank=None):
-    with (TURNS.turn(rank) if TURNS is not None else contextlib.nullcontext(None)) as take:
-        return _run_notebook(path, out_dir, timeout, twice, html_out, take)
+    with (TURNS.turn(rank) if TURNS is not None else contextlib.nullcontext(None)) as turn:
+        return _run_notebook(path, out_dir, timeout, twice, html_out, turn)
 
 
-def _run_notebook(path, out_dir, timeout, twice, html_out, take):
+def _run_notebook(path, out_dir, timeout, twice, html_out, turn):
     nb = nbformat.read(path, as_version=4)
     client = FrontEndClient(
         nb,
@@ -299,9 +307,9 @@ def _run_notebook(path, out_dir, timeout, twice, html_out, take):
     started = time.monotonic()
     with client.setup_kernel():
         timing["start"] = time.monotonic() - started
-        if take is not None:
+        if turn is not None:
             queued = time.monotonic()
-            take()
+            turn.take()
             timing["queued"] = time.monotonic() - queued
         client.start_recording()
         for number in range(2 if twice else 1):
@@ -318,8 +326,9 @@ def _run_notebook(path, out_dir, timeout, twice, html_out, take):
                     failure = describe_failure(path, nb, index, error)
                     break
             drain_started = time.monotonic()
-            if take is not None and (number == 1 or not twice or failure):
-                take.done()  # the last cell has run: the next notebook may start its cells
+            last_pass = number == (1 if twice else 0)
+            if turn is not None and (last_pass or failure):
+                turn.done()  # the last cell has run: the next notebook may start its cells
             client.drain(LATE_OUTPUT_QUIET)
             timing["cells"].append(drain_started - pass_started)
             timing["late_output"].append(time.monotonic() - drain_started)
