@@ -143,9 +143,10 @@ const READY = (() => {
 const SUBSCRIBE = new Uint8Array([0x00, 1, 0x01]);
 const HELLO = new Uint8Array([...GREETING, ...READY, ...SUBSCRIBE]);
 
-/** How long to wait before queuing another marker, and in all, by default (milliseconds). */
-export const MARKER_RETRY_MS = 25;
-export const MARKER_TIMEOUT_MS = 5_000;
+/** Milliseconds before a marker that has not come back is queued again (doubling each time). */
+const MARKER_RETRY_MS = 25;
+/** Milliseconds after which waiting for a marker is given up. */
+const MARKER_TIMEOUT_MS = 5_000;
 
 /**
  * Connects to the kernel's iopub socket, queues markers with `broadcast` until one comes back, and

@@ -15,7 +15,8 @@
  * kernel's own iopub socket until the marker comes back (`_iopub_marker.ts`): then the output has
  * been labelled and sent. Where the socket cannot be found (the kernel's command line is read from
  * `/proc` on Linux and from `ps` on macOS, so on Windows, or in a kernel without
- * `Deno.jupyter.broadcast`) it pauses {@linkcode OUTPUT_SETTLE_MS} instead.
+ * `Deno.jupyter.broadcast`) it pauses {@linkcode OUTPUT_SETTLE_MS} instead, and so it does for
+ * the rest of the kernel's life once a marker has not come back within 5 s.
  *
  * Measured (`deno task bench output_settle`, bench/BENCHMARKS.md): 200 cells sent at once, each
  * printing a line, displaying 300 KB and printing another: with no wait 2 to 11 of 400 lines were
@@ -70,12 +71,17 @@ export async function settleOutput(): Promise<void> {
   await (api === null ? sleep(0) : settleVia(api));
 }
 
+// Set when a marker did not come back: a kernel that does not send it back would otherwise make
+// every output wait the marker's full timeout.
+let markerFailed = false;
+
 /** Waits for the kernel's marker (see the module doc), or the fixed pause where none can come. */
 async function settleVia(api: JupyterDisplay): Promise<void> {
   const broadcast = api.broadcast;
-  const address = typeof broadcast === "function" ? kernelIopubAddress() : null;
-  if (address !== null && await waitUntilPublished((t, c) => broadcast!.call(api, t, c), address)) {
-    return;
+  const address = typeof broadcast === "function" && !markerFailed ? kernelIopubAddress() : null;
+  if (address !== null) {
+    if (await waitUntilPublished((t, c) => broadcast!.call(api, t, c), address)) return;
+    markerFailed = true;
   }
   await sleep(OUTPUT_SETTLE_MS);
 }
