@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { quantileSorted } from "../lib/_core/sorted_stats.ts";
+
 const ROOT = new URL("../", import.meta.url).pathname;
 const runs = Number(Deno.args[0] ?? 5);
 if (!Number.isInteger(runs) || runs < 1) {
@@ -51,10 +53,7 @@ async function mainJob(out: string, jobs: string[]): Promise<{ printed: number; 
   return { printed: Number(total[1]), wall };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = (xs: number[]) => quantileSorted([...xs].sort((a, b) => a - b), 0.5);
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -154,6 +154,10 @@ const MARKER_TIMEOUT_MS = 5_000;
  * `timeoutMs`. A marker queued before the kernel has counted this subscriber is lost, so another is
  * queued every `retryMs` (doubling) until one arrives.
  *
+ * Each call opens its own connection and closes it: the kernel writes every iopub message to every
+ * subscriber in turn, so a connection kept open but unread while a cell computes would fill up and
+ * hold back the front end's outputs too. Connecting costs about a millisecond on loopback.
+ *
  * @example
  * ```ts
  * import { waitUntilPublished } from "./_iopub_marker.ts";

@@ -140,9 +140,18 @@ function fakePub() {
   };
 }
 
-Deno.test("waitUntilPublished: true once the kernel sends the marker back, after a ZMTP handshake", async () => {
+/** Runs `fn` against a fresh fake PUB socket and closes it afterwards, whatever `fn` did. */
+async function withFakePub(fn: (pub: ReturnType<typeof fakePub>) => Promise<void>): Promise<void> {
   const pub = fakePub();
   try {
+    await fn(pub);
+  } finally {
+    await pub.close();
+  }
+}
+
+Deno.test("waitUntilPublished: true once the kernel sends the marker back, after a ZMTP handshake", async () => {
+  await withFakePub(async (pub) => {
     const queued: { type: string; content: Record<string, unknown> }[] = [];
     const ok = await waitUntilPublished((type, content) => {
       queued.push({ type, content });
@@ -162,14 +171,11 @@ Deno.test("waitUntilPublished: true once the kernel sends the marker back, after
       assert.match(id, /^losslab-settled-[0-9a-f-]{36}$/);
     }
     assert.equal(new Set(queued.map((q) => JSON.stringify(q.content))).size, queued.length);
-  } finally {
-    await pub.close();
-  }
+  });
 });
 
 Deno.test("waitUntilPublished: a marker lost before the subscriber counted is queued again", async () => {
-  const pub = fakePub();
-  try {
+  await withFakePub(async (pub) => {
     let calls = 0;
     const ok = await waitUntilPublished(
       (_type, content) => {
@@ -181,14 +187,11 @@ Deno.test("waitUntilPublished: a marker lost before the subscriber counted is qu
     );
     assert.equal(ok, true);
     assert.equal(calls, 2);
-  } finally {
-    await pub.close();
-  }
+  });
 });
 
 Deno.test("waitUntilPublished: false when nothing comes back in time, or nothing listens", async () => {
-  const pub = fakePub();
-  try {
+  await withFakePub(async (pub) => {
     let calls = 0;
     const started = performance.now();
     const ok = await waitUntilPublished(() => void calls++, pub.address, {
@@ -199,9 +202,7 @@ Deno.test("waitUntilPublished: false when nothing comes back in time, or nothing
     assert.ok(performance.now() - started >= 99, "gave up before the timeout");
     // Queued again at 10, 20, 40 ms (doubling), then waited out the rest.
     assert.ok(calls >= 3 && calls <= 5, `${calls} markers`);
-  } finally {
-    await pub.close();
-  }
+  });
   const free = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (free.addr as Deno.NetAddr).port;
   free.close();
